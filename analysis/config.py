@@ -1,0 +1,34 @@
+"""Project paths, built from the project root.
+
+``WORKBOOK_DATA`` overrides the data folder (``<root>/data``); ``WORKBOOK_CORPUS`` names a raw
+corpus (a folder or file, or several separated by ``os.pathsep``) for the notebooks. No side
+effects at import.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("WORKBOOK_DATA", PROJECT_ROOT / "data"))
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+SHARED_CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
+FAKES_CSV = SHARED_CORPUS_DIR / "fakes" / "FA-KES-Dataset.csv"
+BBC_DIR = SHARED_CORPUS_DIR / "bbc"
+
+# Reference files users extend (no code change needed).
+BOILERPLATE_RULES = REFERENCE_DIR / "boilerplate.yaml"
+ABBREVIATIONS = REFERENCE_DIR / "abbreviations.txt"
+COLUMN_NAMES = REFERENCE_DIR / "columns.yaml"
+REGISTER_NAME = "metadata.csv"
+
+
+def corpus_from_env() -> list[Path] | None:
+    """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated), or None."""
+    value = os.environ.get("WORKBOOK_CORPUS", "").strip()
+    if not value:
+        return None
+    return [Path(p).expanduser() for p in value.split(os.pathsep) if p.strip()]
