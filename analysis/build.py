@@ -1,0 +1,365 @@
+"""The corpus build: raw inputs -> Parquet tables (documents, sentences, rejects, mentions,
+comentions) in one output folder, plus ``build.json`` (what was built from what, and how long it
+took). See ``docs/data_contract.md`` for the columns.
+
+Deterministic: the same raw input and reference files give identical tables. Incremental: a
+document whose raw text, register entry and rules are unchanged is taken from the previous build
+(keyed by ``source_hash``) instead of being cleaned and split again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from . import __version__, clean, config, ingest, metadata, text
+
+#: Bump when the meaning of the tables changes, so old caches are not reused.
+SCHEMA_VERSION = "1"
+PARALLEL_MIN_DOCS = 2000
+CHUNK = 500
+
+DOC_COLUMNS = ["doc_id", "path", "outlet", "publisher", "author", "title", "published", "published_provenance",
+               "republished", "republished_provenance", "url", "curated_fields", "body", "comments", "boilerplate",
+               "n_words", "n_comment_words", "content_hash", "source_hash"]
+SENT_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
+TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
+
+
+@dataclass
+class BuildSummary:
+    out_dir: Path
+    documents: int
+    sentences: int
+    rejects: int
+    rejects_by_reason: dict
+    reused: int
+    seconds: float
+
+    def __str__(self) -> str:
+        lines = [f"built {self.documents:,} documents, {self.sentences:,} sentences "
+                 f"({self.reused:,} documents reused) in {self.seconds:.1f} s -> {self.out_dir}",
+                 f"rejects: {self.rejects:,}"]
+        lines += [f"  {n:>6,}  {reason}" for reason, n in sorted(self.rejects_by_reason.items(), key=lambda x: -x[1])]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+def _code_digest() -> str:
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _reference_digest() -> str:
+    h = hashlib.sha256()
+    for p in sorted(config.REFERENCE_DIR.glob("*")):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = None) -> str:
+    """Cheap fingerprint of what a build depends on: raw file names, sizes and modification
+    times, the reference files, the code and the options."""
+    h = hashlib.sha256()
+    for root in raw_paths:
+        root = Path(root)
+        h.update(str(root.resolve()).encode())
+        if not root.exists():
+            h.update(b"missing")
+            continue
+        for p in ingest.iter_files(root):
+            st = p.stat()
+            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    h.update(json.dumps(sorted((columns or {}).items())).encode())
+    h.update(_reference_digest().encode())
+    h.update(_code_digest().encode())
+    return h.hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------- per-document work
+
+_W: dict = {}
+
+
+def _init_worker(rules: clean.Rules, sites: metadata.SiteRules) -> None:
+    _W["rules"] = rules
+    _W["sites"] = sites
+    _W["splitter"] = text.sentence_splitter()
+
+
+def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
+    """One document: clean, resolve metadata, split. Returns (document row, sentence columns, reject reason)."""
+    doc_id, rec, register, repeated, source_hash = job
+    rules, sites, splitter = _W["rules"], _W["sites"], _W["splitter"]
+    field_title = rec.fields.get("title")
+    cleaned = clean.clean(rec.text, rules=rules, repeated=repeated, title=field_title,
+                          find_title=rec.kind == "txt")
+    html_comments = rec.fields.get("comments")
+    comments = cleaned.comments
+    if html_comments:
+        extra = clean.clean(html_comments, rules=rules, repeated=repeated, find_title=False)
+        comments = "\n\n".join(x for x in (comments, extra.body, extra.comments) if x)
+    if not cleaned.body.strip():
+        return None, None, "no article text after cleaning (every line was boilerplate or comments)"
+    text_meta = metadata.from_text(rec.text, sites=sites) if rec.kind != "row" else {}
+    field_meta = {"title": field_title, "author": rec.fields.get("author"), "url": rec.fields.get("url"),
+                  "outlet": rec.fields.get("source"), "publisher": None,
+                  "date": metadata.parse_date(rec.fields.get("date"))}
+    if rec.fields.get("date") and field_meta["date"] is None:
+        field_meta["date_unparsed"] = rec.fields["date"]
+    meta = metadata.resolve(text_meta=text_meta, field_meta=field_meta, register=register, body=cleaned.body)
+    if meta.get("title") is None:
+        meta["title"] = cleaned.title
+    norm = " ".join(cleaned.body.split()).lower()
+    row = {
+        "doc_id": doc_id, "path": rec.path,
+        **{k: meta.get(k) for k in ("outlet", "publisher", "author", "title", "published", "published_provenance",
+                                   "republished", "republished_provenance", "url", "curated_fields")},
+        "body": cleaned.body, "comments": comments, "boilerplate": "\n".join(cleaned.boilerplate),
+        "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
+        "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": source_hash,
+    }
+    cols = {c: [] for c in SENT_COLUMNS}
+    for section, s in (("body", cleaned.body), ("comments", comments)):
+        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
+            cols["doc_id"].append(doc_id)
+            cols["section"].append(section)
+            cols["paragraph"].append(p)
+            cols["sentence"].append(n)
+            cols["start"].append(a)
+            cols["end"].append(b)
+            cols["text"].append(s[a:b])
+    warn = None
+    if "date_unparsed" in field_meta:
+        warn = f"date not understood: {field_meta['date_unparsed']!r}"
+    row["_warning"] = warn
+    return row, cols, None
+
+
+def _process_chunk(jobs: list) -> list:
+    return [_process(j) for j in jobs]
+
+
+# --------------------------------------------------------------------------- the build
+
+def _assign_ids(records: list[ingest.RawRecord]) -> list[str]:
+    stems = Counter(r.stem for r in records)
+    ids = [f"{r.folder}/{r.stem}" if stems[r.stem] > 1 and r.kind != "row" and r.folder else r.stem
+           for r in records]
+    seen: Counter[str] = Counter()
+    out = []
+    for i in ids:
+        seen[i] += 1
+        out.append(i if seen[i] == 1 else f"{i}_{seen[i]}")
+    return out
+
+
+def _source_hash(rec: ingest.RawRecord, register: dict | None, repeated_digest: str, settings: str) -> str:
+    h = hashlib.sha256(settings.encode())
+    h.update(rec.path.encode())
+    h.update(rec.text.encode())
+    h.update(json.dumps(rec.fields, sort_keys=True, default=str).encode())
+    h.update(json.dumps(register or {}, sort_keys=True, default=str).encode())
+    h.update(repeated_digest.encode())
+    return h.hexdigest()[:32]
+
+
+def _previous(out_dir: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    try:
+        docs = pd.read_parquet(out_dir / "documents.parquet")
+        sents = pd.read_parquet(out_dir / "sentences.parquet")
+        return docs, sents
+    except Exception:  # no previous build, or one from an older schema: rebuild everything
+        return None, None
+
+
+def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | str | None = None, *,
+                 columns: Mapping[str, str] | None = None, workers: int | None = None,
+                 progress: bool | None = None, incremental: bool = True, analyses: bool = True) -> BuildSummary:
+    """Build the processed tables from the raw inputs.
+
+    raw_paths: folders or files (default ``data/raw``); out_dir: output folder (default
+    ``data/processed``); columns: explicit column mapping for tabular inputs, e.g.
+    ``{"text": "story", "date": "day"}``; workers: processes for cleaning and splitting (default:
+    all cores for large corpora); progress: show a progress bar (default: on large corpora when
+    writing to a terminal); analyses: also build the ``mentions`` and ``comentions`` tables.
+    """
+    if isinstance(raw_paths, (str, Path)):
+        raw_paths = [raw_paths]
+    raw_paths = [Path(p) for p in (raw_paths or [config.RAW_DIR])]
+    out_dir = Path(out_dir or config.PROCESSED_DIR)
+    for p in raw_paths:
+        if out_dir.resolve() == p.resolve() or p.resolve() in out_dir.resolve().parents:
+            raise ValueError(f"`out_dir` must not be inside a raw folder (raw data is never written to); "
+                             f"got out_dir={out_dir} inside raw path {p}")
+    t0 = time.perf_counter()
+    fp = fingerprint(raw_paths, columns)
+    records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
+    register: dict[str, dict] = {}
+    for reg in registers:
+        entries, reg_rejects = metadata.load_register(reg)
+        register.update(entries)
+        rejects.extend(reg_rejects)
+    rules, sites = clean.load_rules(), metadata.load_sites()
+    ids = _assign_ids(records)
+    regs = [register.get(r.path) or register.get(Path(r.path.split("#")[0]).name if r.kind != "row" else r.path)
+            or register.get(i) for r, i in zip(records, ids)]
+    unused = set(register) - {r.path for r in records} - {Path(r.path).name for r in records} - set(ids)
+    for key in sorted(unused):
+        rejects.append(ingest.Reject(f"{config.REGISTER_NAME}:{key}", "register entry matches no input document"))
+
+    # Site of each document (for the repeated-line detector): detected outlet, register, field, folder.
+    site_of = []
+    for rec, reg in zip(records, regs):
+        site = (reg or {}).get("outlet") or rec.fields.get("source")
+        if not site and rec.kind != "row":
+            site = next((s.outlet for s in sites.sites if any(p.search(rec.text) for p in s.detect)), None)
+        site_of.append(site or f"folder:{rec.folder}")
+    by_site: dict[str, list[int]] = defaultdict(list)
+    for i, (rec, site) in enumerate(zip(records, site_of)):
+        if "\n" in rec.text:
+            by_site[site].append(i)
+    repeated: dict[str, frozenset] = {}
+    for site, idx in by_site.items():
+        if len(idx) >= rules.min_docs:
+            repeated[site] = clean.repeated_lines((records[i].text for i in idx), min_docs=rules.min_docs,
+                                                  min_share=rules.min_share)
+    rep_digest = {s: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest()[:16] for s, v in repeated.items()}
+
+    settings = "|".join([SCHEMA_VERSION, _code_digest(), rules.digest, sites.digest,
+                         hashlib.sha256(config.ABBREVIATIONS.read_bytes()).hexdigest()[:16]])
+    jobs = []
+    for rec, i, reg, site in zip(records, ids, regs, site_of):
+        rep = repeated.get(site, frozenset())
+        jobs.append((i, rec, reg, rep, _source_hash(rec, reg, rep_digest.get(site, ""), settings)))
+
+    old_docs, old_sents = _previous(out_dir) if incremental else (None, None)
+    reuse = {}
+    if old_docs is not None and "source_hash" in old_docs:
+        wanted = {j[4] for j in jobs}
+        hit = old_docs[old_docs["source_hash"].isin(wanted)]
+        reuse = {h: d for h, d in zip(hit["source_hash"], hit.to_dict("records"))}
+    todo = [j for j in jobs if j[4] not in reuse]
+    results: dict[int, tuple] = {}
+    workers = workers or (os.cpu_count() or 1)
+    show = progress if progress is not None else (len(todo) >= 5000 and sys.stderr.isatty())
+    chunks = [todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK)]
+    bar = None
+    if show:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), unit="doc", desc="cleaning and splitting", file=sys.stderr)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_DOCS:
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites)) as pool:
+            for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
+                for job, r in zip(chunk, res):
+                    results[job[4]] = r
+                if bar:
+                    bar.update(len(chunk))
+    else:
+        _init_worker(rules, sites)
+        for chunk in chunks:
+            for job in chunk:
+                results[job[4]] = _process(job)
+            if bar:
+                bar.update(len(chunk))
+    if bar:
+        bar.close()
+
+    # Assemble in input order; drop duplicate texts (the first copy stays).
+    doc_rows, sent_parts, first_of = [], [], {}
+    reused_ids: dict[str, str] = {}
+    for (doc_id, rec, _reg, _rep, sh) in jobs:
+        if sh in reuse:
+            row = dict(reuse[sh])
+            row["_warning"] = None
+            reused_ids[row["doc_id"]] = doc_id
+            cols = None
+        else:
+            row, cols, reason = results[sh]
+            if reason:
+                rejects.append(ingest.Reject(rec.path, reason))
+                continue
+        if row.get("_warning"):
+            rejects.append(ingest.Reject(rec.path, f"kept, but {row['_warning']}"))
+        if row["content_hash"] in first_of:
+            rejects.append(ingest.Reject(rec.path, f"duplicate text of {first_of[row['content_hash']]}"))
+            continue
+        first_of[row["content_hash"]] = doc_id
+        row["doc_id"] = doc_id
+        row.pop("_warning", None)
+        doc_rows.append(row)
+        if cols is not None:
+            sent_parts.append(pd.DataFrame(cols, columns=SENT_COLUMNS))
+    if reused_ids:
+        old = old_sents[old_sents["doc_id"].isin(list(reused_ids))].copy()
+        old["doc_id"] = old["doc_id"].map(reused_ids)
+        sent_parts.append(old)
+
+    documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
+    for c in ("published", "republished"):
+        documents[c] = pd.to_datetime(documents[c])
+    documents = documents.astype({"n_words": "int64", "n_comment_words": "int64"})
+    order = {d: k for k, d in enumerate(documents["doc_id"])}
+    sentences = (pd.concat(sent_parts, ignore_index=True) if sent_parts
+                 else pd.DataFrame({c: [] for c in SENT_COLUMNS}))
+    sentences = sentences[sentences["doc_id"].isin(order)]
+    sentences = sentences.astype({"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"})
+    sentences = (sentences.assign(_o=sentences["doc_id"].map(order), _s=(sentences["section"] == "comments"))
+                 .sort_values(["_o", "_s", "sentence"], kind="stable").drop(columns=["_o", "_s"])
+                 .reset_index(drop=True))
+    rejects_df = pd.DataFrame([(r.path, r.reason) for r in rejects], columns=["path", "reason"])
+
+    tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
+    if analyses:
+        tables.update(_analyses(documents, sentences))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        tmp = out_dir / f".{name}.parquet.tmp"
+        df.to_parquet(tmp, index=False)
+        tmp.replace(out_dir / f"{name}.parquet")
+    seconds = time.perf_counter() - t0
+    by_reason = Counter(_reason_kind(r.reason) for r in rejects)
+    summary = BuildSummary(out_dir, len(documents), len(sentences), len(rejects), dict(by_reason),
+                           len(reused_ids), seconds)
+    manifest = {"fingerprint": fp, "raw": [str(p) for p in raw_paths], "columns": dict(columns or {}),
+                "version": __version__, "documents": len(documents), "sentences": len(sentences),
+                "rejects": len(rejects), "rejects_by_reason": dict(sorted(by_reason.items())),
+                "tables": sorted(tables)}
+    (out_dir / "build.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons for the summary ("duplicate text of X" -> "duplicate text")."""
+    for prefix in ("duplicate text", "malformed row", "malformed JSON", "kept, but date not understood",
+                   "register", "unsupported file type", "binary file", "HTML extraction failed"):
+        if reason.startswith(prefix):
+            return prefix
+    return reason
+
+
+def _analyses(documents: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Group mentions and co-mentions, when those modules are present."""
+    try:
+        from . import comention, groups
+    except ImportError:
+        return {}
+    gaz = groups.load_gazetteer()
+    mentions = groups.find_mentions(sentences, gazetteer=gaz)
+    return {"mentions": mentions, "comentions": comention.comentions(mentions, sentences, gazetteer=gaz)}
