@@ -58,11 +58,12 @@ def load_column_names(path: Path | None = None) -> dict[str, list[str]]:
     return {f: [str(c).strip().lower() for c in data.get(f, [])] for f in FIELDS}
 
 
-def fix_text(text: str) -> str:
+def fix_text(text: str, *, repair: bool = True) -> str:
     """Repair mojibake (``Hayâ€™at`` -> ``Hay’at``), normalise to NFC and unify line ends.
 
-    Curly quotes are kept: they are part of the source text."""
-    if not text.isascii():
+    Curly quotes are kept: they are part of the source text. ``repair=False`` skips the mojibake
+    repair: for text decoded from a legacy 8-bit encoding, where "£" must stay "£"."""
+    if repair and not text.isascii():
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC")
     else:
         text = unicodedata.normalize("NFC", text)
@@ -71,33 +72,39 @@ def fix_text(text: str) -> str:
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
     """(text, None) or (None, reason). UTF-8 (with or without BOM) first, then detection."""
+    text, problem, _ = decode_with_encoding(data)
+    return text, problem
+
+
+def decode_with_encoding(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """(text, None, encoding) or (None, reason, None)."""
     if not data:
-        return None, "empty file"
+        return None, "empty file", None
     head = data[:8192]
     if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        return None, "binary file (NUL bytes)"
+        return None, "binary file (NUL bytes)", None
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig"), None, "utf-8"
     except UnicodeDecodeError:
         pass
     # A few high bytes in otherwise ASCII text is Western text in cp1252/latin-1 (e.g. a lone
     # "\xa3" for £); statistical detectors misread such files as East Asian code pages.
-    high = len(data) - len(data.translate(None, bytes(range(128))))
+    high = len(data.translate(None, bytes(range(128))))  # bytes >= 0x80
     if high <= max(8, len(data) // 50):
         for enc in ("cp1252", "latin-1"):
             try:
-                return data.decode(enc), None
+                return data.decode(enc), None, enc
             except UnicodeDecodeError:
                 continue
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        return None, "undecodable: no text encoding fits"
+        return None, "undecodable: no text encoding fits", None
     text = str(best)
     # Control characters other than whitespace mean the bytes were not text after all.
     controls = sum(1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > 4:
-        return None, f"binary file (decoded as {best.encoding} but full of control characters)"
-    return text, None
+        return None, f"binary file (decoded as {best.encoding} but full of control characters)", None
+    return text, None, best.encoding
 
 
 def _read_html(raw: str) -> tuple[str, dict]:
@@ -266,7 +273,8 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
             except OSError as exc:
                 rejects.append(Reject(rel, f"unreadable: {exc.strerror or exc}"))
                 continue
-            text, problem = decode_bytes(data)
+            text, problem, encoding = decode_with_encoding(data)
+            repair = encoding == "utf-8"  # mojibake is UTF-8 read as cp1252 and saved again as UTF-8
             if problem:
                 rejects.append(Reject(rel, problem))
                 continue
@@ -274,7 +282,7 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
                 rejects.append(Reject(rel, "blank file (only white space)"))
                 continue
             if suffix in TEXT_SUFFIXES:
-                records.append(RawRecord(rel, path.stem, folder, "txt", fix_text(text)))
+                records.append(RawRecord(rel, path.stem, folder, "txt", fix_text(text, repair=repair)))
             elif suffix in HTML_SUFFIXES:
                 try:
                     body, fields = _read_html(text)
@@ -285,8 +293,8 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
                     rejects.append(Reject(rel, "no main text found in HTML"))
                     continue
                 if fields.get("comments"):
-                    fields["comments"] = fix_text(fields["comments"])
-                records.append(RawRecord(rel, path.stem, folder, "html", fix_text(body), fields))
+                    fields["comments"] = fix_text(fields["comments"], repair=repair)
+                records.append(RawRecord(rel, path.stem, folder, "html", fix_text(body, repair=repair), fields))
             else:
                 header, rows = _jsonl_rows(text) if suffix in {".jsonl", ".ndjson"} else _csv_rows(text)
                 if not header:

@@ -1,0 +1,70 @@
+# Two commands on a new machine: `make report` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+SHARED := $(abspath ../shared/corpus)
+FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+REPORTS := $(patsubst notebooks/%.ipynb,reports/%.html,$(NOTEBOOKS))
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help env data report notebooks test unit nbval smoke lab bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+env: $(VENV)/.installed ## create the pinned environment (.venv) from requirements.lock
+
+lock: ## re-resolve requirements.lock from pyproject.toml (needs the package index)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+data: env ## build data/processed from data/raw
+	$(PY) -m analysis build
+
+report: data ## environment, processed data, and every notebook executed into reports/NN_name.html
+	@mkdir -p reports
+	$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.timeout=1200 --output-dir reports $(NOTEBOOKS)
+	@ls -1 $(REPORTS)
+
+notebooks: data ## re-execute the notebooks in place (stored outputs come from one fresh run)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.timeout=1200 $(NOTEBOOKS)
+
+test: unit nbval smoke ## unit tests, nbval over every notebook, and a smoke run of every notebook on FA-KES
+
+unit: env ## unit tests only
+	$(PY) -m pytest tests -q
+
+nbval: env ## nbval (lax) over every notebook on the seed corpus
+	$(PY) -m pytest -q --nbval-lax --nbval-current-env notebooks
+
+smoke: env ## run every notebook on FA-KES (../shared) in smoke mode
+	@if [ -f "$(FAKES)" ]; then \
+	  mkdir -p build/smoke && \
+	  WORKBOOK_CORPUS="$(FAKES)" WORKBOOK_SMOKE=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 \
+	    --output-dir build/smoke $(NOTEBOOKS) && echo "smoke: every notebook ran on FA-KES"; \
+	else echo "smoke: skipped, FA-KES not found at $(FAKES) (the shared corpora live beside the project)"; fi
+
+lab: env ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: env ## benchmarks on FA-KES scaled to 100,000 articles (prints figures)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## remove processed data, reports and caches (never data/raw)
+	rm -rf data/processed/* reports build .pytest_cache
+	@touch data/processed/.gitkeep
