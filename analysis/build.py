@@ -144,15 +144,20 @@ def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
             cols["start"].append(a)
             cols["end"].append(b)
             cols["text"].append(s[a:b])
-    warn = None
-    if "date_unparsed" in field_meta:
-        warn = f"date not understood: {field_meta['date_unparsed']!r}"
-    row["_warning"] = warn
+    row["_warning"] = f"date not understood: {field_meta['date_unparsed']!r}" if "date_unparsed" in field_meta else None
     return row, cols, None
 
 
-def _process_chunk(jobs: list) -> list:
-    return [_process(j) for j in jobs]
+def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame]:
+    """Process a chunk of jobs: (per job (row, reason), the chunk's sentences as one table)."""
+    out, cols = [], {c: [] for c in SENT_COLUMNS}
+    for job in jobs:
+        row, c, reason = _process(job)
+        out.append((row, reason))
+        if c:
+            for k in SENT_COLUMNS:
+                cols[k].extend(c[k])
+    return out, pd.DataFrame(cols, columns=SENT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- the build
@@ -255,43 +260,47 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
         hit = old_docs[old_docs["source_hash"].isin(wanted)]
         reuse = {h: d for h, d in zip(hit["source_hash"], hit.to_dict("records"))}
     todo = [j for j in jobs if j[4] not in reuse]
-    results: dict[int, tuple] = {}
     workers = workers or (os.cpu_count() or 1)
     show = progress if progress is not None else (len(todo) >= 5000 and sys.stderr.isatty())
-    chunks = [todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK)]
     bar = None
     if show:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), unit="doc", desc="cleaning and splitting", file=sys.stderr)
+    chunks = [todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK)]
+    results: dict[str, tuple] = {}
+    sent_parts: list[pd.DataFrame] = []
+
+    def collect(chunk, res):
+        rows, sents = res
+        for job, r in zip(chunk, rows):
+            results[job[4]] = r
+            job[1].text = ""  # the raw text is no longer needed: free it as we go
+        sent_parts.append(sents)
+        if bar:
+            bar.update(len(chunk))
+
     if workers > 1 and len(todo) >= PARALLEL_MIN_DOCS:
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites)) as pool:
+        with ctx.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(rules, sites)) as pool:
             for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
-                for job, r in zip(chunk, res):
-                    results[job[4]] = r
-                if bar:
-                    bar.update(len(chunk))
+                collect(chunk, res)
     else:
         _init_worker(rules, sites)
         for chunk in chunks:
-            for job in chunk:
-                results[job[4]] = _process(job)
-            if bar:
-                bar.update(len(chunk))
+            collect(chunk, _process_chunk(chunk))
     if bar:
         bar.close()
 
     # Assemble in input order; drop duplicate texts (the first copy stays).
-    doc_rows, sent_parts, first_of = [], [], {}
+    doc_rows, first_of = [], {}
     reused_ids: dict[str, str] = {}
     for (doc_id, rec, _reg, _rep, sh) in jobs:
         if sh in reuse:
             row = dict(reuse[sh])
             row["_warning"] = None
             reused_ids[row["doc_id"]] = doc_id
-            cols = None
         else:
-            row, cols, reason = results[sh]
+            row, reason = results.pop(sh)
             if reason:
                 rejects.append(ingest.Reject(rec.path, reason))
                 continue
@@ -304,12 +313,11 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
         row["doc_id"] = doc_id
         row.pop("_warning", None)
         doc_rows.append(row)
-        if cols is not None:
-            sent_parts.append(pd.DataFrame(cols, columns=SENT_COLUMNS))
     if reused_ids:
         old = old_sents[old_sents["doc_id"].isin(list(reused_ids))].copy()
         old["doc_id"] = old["doc_id"].map(reused_ids)
         sent_parts.append(old)
+    del jobs, records, results
 
     documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
     for c in ("published", "republished"):
