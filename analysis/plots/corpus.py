@@ -1,0 +1,53 @@
+"""Figures for the corpus overview."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+PROVENANCE_COLOURS = {"explicit": "#1b9e77", "inferred": "#d95f02", "curated": "#7570b3", "unknown": "#999999"}
+
+
+def plot_lengths(documents: pd.DataFrame, *, ax=None, max_docs: int = 40):
+    """Words in each document's body and reader comments (stacked bars); with more than
+    ``max_docs`` documents, a histogram of body lengths instead."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 0.35 * min(len(documents), max_docs) + 1.2))
+    if len(documents) <= max_docs:
+        labels = documents["doc_id"].astype(str)
+        ax.barh(labels, documents["n_words"], color="#4c72b0", label="article body")
+        ax.barh(labels, documents["n_comment_words"], left=documents["n_words"], color="#dd8452",
+                label="reader comments")
+        ax.invert_yaxis()
+        ax.set_xlabel("words")
+        ax.legend(loc="lower right", frameon=False)
+    else:
+        ax.hist(documents["n_words"], bins=40, color="#4c72b0")
+        ax.set_xlabel("words in article body")
+        ax.set_ylabel("documents")
+    ax.set_title("Document lengths")
+    fig.tight_layout()
+    return fig
+
+
+def plot_dates(documents: pd.DataFrame, *, freq: str = "M", ax=None):
+    """Documents per period by original publication date, stacked by date provenance; undated
+    documents are counted in the title, never placed on a date."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3))
+    dated = documents[documents["published"].notna()]
+    undated = len(documents) - len(dated)
+    if len(dated):
+        period = dated["published"].dt.to_period(freq)
+        table = pd.crosstab(period, dated["published_provenance"])
+        full = pd.period_range(table.index.min(), table.index.max(), freq=freq)
+        table = table.reindex(full, fill_value=0)
+        bottom = None
+        for prov in [p for p in PROVENANCE_COLOURS if p in table.columns]:
+            ax.bar(table.index.astype(str), table[prov], bottom=bottom, color=PROVENANCE_COLOURS[prov], label=prov)
+            bottom = table[prov] if bottom is None else bottom + table[prov]
+        step = max(1, len(table) // 12)
+        ax.set_xticks(range(0, len(table), step))
+        ax.set_xticklabels([str(p) for p in table.index[::step]], rotation=45, ha="right")
+        ax.legend(title="date provenance", frameon=False)
+    ax.set_ylabel("documents")
+    ax.set_title(f"Documents by publication date ({undated} undated, not shown)")
+    fig.tight_layout()
+    return fig
