@@ -9,7 +9,6 @@ FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(patsubst notebooks/%.ipynb,reports/%.html,$(NOTEBOOKS))
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: help env data report notebooks test unit nbval smoke lab bench clean
 

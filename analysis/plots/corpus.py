@@ -1,8 +1,10 @@
 """Figures for the corpus overview."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from . import figure_for
 
 PROVENANCE_COLOURS = {"explicit": "#1b9e77", "inferred": "#d95f02", "curated": "#7570b3", "unknown": "#999999"}
 
@@ -10,7 +12,7 @@ PROVENANCE_COLOURS = {"explicit": "#1b9e77", "inferred": "#d95f02", "curated": "
 def plot_lengths(documents: pd.DataFrame, *, ax=None, max_docs: int = 40):
     """Words in each document's body and reader comments (stacked bars); with more than
     ``max_docs`` documents, a histogram of body lengths instead."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 0.35 * min(len(documents), max_docs) + 1.2))
+    fig, ax = figure_for(ax, (8, 0.35 * min(len(documents), max_docs) + 1.2))
     if len(documents) <= max_docs:
         labels = documents["doc_id"].astype(str)
         ax.barh(labels, documents["n_words"], color="#4c72b0", label="article body")
@@ -24,14 +26,13 @@ def plot_lengths(documents: pd.DataFrame, *, ax=None, max_docs: int = 40):
         ax.set_xlabel("words in article body")
         ax.set_ylabel("documents")
     ax.set_title("Document lengths")
-    fig.tight_layout()
     return fig
 
 
 def plot_dates(documents: pd.DataFrame, *, freq: str = "M", ax=None):
     """Documents per period by original publication date, stacked by date provenance; undated
     documents are counted in the title, never placed on a date."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3))
+    fig, ax = figure_for(ax, (8, 3))
     dated = documents[documents["published"].notna()]
     undated = len(documents) - len(dated)
     if len(dated):
@@ -47,7 +48,7 @@ def plot_dates(documents: pd.DataFrame, *, freq: str = "M", ax=None):
         ax.set_xticks(range(0, len(table), step))
         ax.set_xticklabels([str(p) for p in table.index[::step]], rotation=45, ha="right")
         ax.legend(title="date provenance", frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("documents")
     ax.set_title(f"Documents by publication date ({undated} undated, not shown)")
-    fig.tight_layout()
     return fig
