@@ -26,6 +26,7 @@ from . import __version__, clean, config, ingest, metadata, text
 #: Bump when the meaning of the tables changes, so old caches are not reused.
 SCHEMA_VERSION = "1"
 PARALLEL_MIN_DOCS = 2000
+PARALLEL_MIN_BYTES = 4_000_000  # raw input size from which worker processes pay off
 CHUNK = 500
 
 DOC_COLUMNS = ["doc_id", "path", "outlet", "publisher", "author", "title", "published", "published_provenance",
@@ -55,11 +56,18 @@ class BuildSummary:
 
 # --------------------------------------------------------------------------- fingerprints
 
-def _code_digest() -> str:
+#: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
+TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
+ANALYSIS_MODULES = ("groups", "comention")
+
+
+def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
     h = hashlib.sha256(SCHEMA_VERSION.encode())
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
+    for name in modules:
+        p = Path(__file__).parent / f"{name}.py"
+        if p.exists():
+            h.update(name.encode())
+            h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -87,7 +95,7 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
             h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(json.dumps(sorted((columns or {}).items())).encode())
     h.update(_reference_digest().encode())
-    h.update(_code_digest().encode())
+    h.update(_code_digest(TEXT_MODULES + ANALYSIS_MODULES).encode())
     return h.hexdigest()[:24]
 
 
@@ -214,13 +222,29 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
                              f"got out_dir={out_dir} inside raw path {p}")
     t0 = time.perf_counter()
     fp = fingerprint(raw_paths, columns)
+    rules, sites = clean.load_rules(), metadata.load_sites()
+    workers = workers or (os.cpu_count() or 1)
+    raw_bytes = sum(p.stat().st_size for r in raw_paths for p in ingest.iter_files(r))
+    pool = None
+    if workers > 1 and raw_bytes >= PARALLEL_MIN_BYTES:
+        # Start the workers before the corpus is read, so they do not inherit its memory.
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites))
+    try:
+        return _build(raw_paths, out_dir, fp, t0, rules, sites, pool, columns=columns, progress=progress,
+                      incremental=incremental, analyses=analyses)
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress, incremental, analyses):
     records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
     register: dict[str, dict] = {}
     for reg in registers:
         entries, reg_rejects = metadata.load_register(reg)
         register.update(entries)
         rejects.extend(reg_rejects)
-    rules, sites = clean.load_rules(), metadata.load_sites()
     ids = _assign_ids(records)
     regs = [register.get(r.path) or register.get(Path(r.path.split("#")[0]).name if r.kind != "row" else r.path)
             or register.get(i) for r, i in zip(records, ids)]
@@ -260,7 +284,6 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
         hit = old_docs[old_docs["source_hash"].isin(wanted)]
         reuse = {h: d for h, d in zip(hit["source_hash"], hit.to_dict("records"))}
     todo = [j for j in jobs if j[4] not in reuse]
-    workers = workers or (os.cpu_count() or 1)
     show = progress if progress is not None else (len(todo) >= 5000 and sys.stderr.isatty())
     bar = None
     if show:
@@ -279,11 +302,9 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
         if bar:
             bar.update(len(chunk))
 
-    if workers > 1 and len(todo) >= PARALLEL_MIN_DOCS:
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ctx.Pool(min(workers, len(chunks)), initializer=_init_worker, initargs=(rules, sites)) as pool:
-            for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
-                collect(chunk, res)
+    if pool is not None and len(todo) >= PARALLEL_MIN_DOCS:
+        for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
+            collect(chunk, res)
     else:
         _init_worker(rules, sites)
         for chunk in chunks:
@@ -328,9 +349,10 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
                  else pd.DataFrame({c: [] for c in SENT_COLUMNS}))
     sentences = sentences[sentences["doc_id"].isin(order)]
     sentences = sentences.astype({"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"})
-    sentences = (sentences.assign(_o=sentences["doc_id"].map(order), _s=(sentences["section"] == "comments"))
-                 .sort_values(["_o", "_s", "sentence"], kind="stable").drop(columns=["_o", "_s"])
-                 .reset_index(drop=True))
+    if reused_ids:  # reused sentences were appended at the end: put every document back in its place
+        sentences = (sentences.assign(_o=sentences["doc_id"].map(order), _s=(sentences["section"] == "comments"))
+                     .sort_values(["_o", "_s", "sentence"], kind="stable").drop(columns=["_o", "_s"]))
+    sentences = sentences.reset_index(drop=True)
     rejects_df = pd.DataFrame([(r.path, r.reason) for r in rejects], columns=["path", "reason"])
 
     tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
