@@ -1,0 +1,566 @@
+"""The gazetteer of armed actors and finding their mentions in text.
+
+``load_gazetteer()`` reads ``data/reference/groups.yaml`` (a file users extend), validates it and compiles
+ONE Aho-Corasick automaton over every normalised alias variant, plus one regular expression for the
+exact-case names (acronyms such as HTS, IS, SDF). ``find_mentions`` turns the ``sentences`` table into the
+``mentions`` table; ``replace_group_names`` rewrites a text with one token per group (``grp_hts``) so that
+topic models and term statistics count a group name as one term.
+
+Matching rules (see the header of groups.yaml for the data side):
+
+* Text is normalised with a length-preserving map: lower case, curly apostrophes to ``'``, hyphens and
+  dashes and whitespace to a space. Offsets in the normalised text are offsets in the original, so the
+  ``alias`` column is exactly ``text[start:end]``. Runs of several spaces inside a name do not match.
+* Matches are word-bounded and resolved leftmost-longest: "Al Nusrah Front" is one mention, never also
+  "Nusra". A possessive ("Jaysh al-Islam's", or "Daeshs" where a scrape lost the apostrophe) is allowed
+  after a name and left out of the span.
+* A name made from a demonym ("Assad forces", "regime forces", "Russian forces") is ignored after
+  "anti-": "anti-Assad forces" are their opponents.
+* An "al-"/"el-" right before a name is part of the mention ("Al Nusrah" although the alias is "Nusra").
+* Exact-case names match the original text in exactly the listed case ("IS" matches, "is"/"Is" never);
+  IS and US are also rejected when a neighbouring word is in capitals (a shouted headline).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+import yaml
+
+try:  # the project's path module; fall back to the repository layout
+    from . import config as _config
+
+    DEFAULT_GAZETTEER = _config.REFERENCE_DIR / "groups.yaml"
+except ImportError:  # pragma: no cover
+    DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "reference" / "groups.yaml"
+
+KINDS = ("jihadist_group", "rebel_faction", "coalition", "kurdish_force", "state_force", "foreign_state", "militia")
+MENTION_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "alias", "group_id", "group_name",
+                   "group_kind"]
+SENTENCE_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
+TOKEN_PREFIX = "grp_"
+
+_APOSTROPHES = "’‘ʼ`´′ʻ"
+_DASHES = "-‐‑‒–—―"
+_SPACES = "\t\n\r\x0b\x0c\xa0\u2007\u2009\u200a\u202f\u3000"
+_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_SEP = "\x00"  # joins sentences for one scan; no alias contains it, so no match crosses sentences
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)[^\w\x00]*$")
+_NEXT_WORD_RE = re.compile(r"[^\w\x00]*([^\W\d_]+)")
+_SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
+_MAX_VARIANTS = 5000
+_CHUNK_CHARS = 2_000_000
+
+
+class GazetteerError(ValueError):
+    """The gazetteer file is malformed; the message names the entry, the field and what was received."""
+
+
+def _fold(text: str) -> str:
+    """Straight apostrophes, spaces for hyphens/dashes/whitespace; case kept. Length-preserving."""
+    for ch in _APOSTROPHES:
+        if ch in text:
+            text = text.replace(ch, "'")
+    for ch in _DASHES + _SPACES:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
+
+
+def normalise(text: str) -> str:
+    """Length-preserving normal form for matching: lower case, straight apostrophes, hyphens as spaces."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ"); keep those as they are
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return _fold(low)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class Membership:
+    id: str
+    since: str | None = None
+    until: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    exact_case: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    founded: str | None = None
+    dissolved: str | None = None
+    predecessor: str | None = None
+    members: tuple[Membership, ...] = ()
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    """Validated groups plus the compiled matcher. Build with :func:`load_gazetteer`."""
+
+    groups: dict[str, Group]
+    spelling_variants: tuple[tuple[str, ...], ...] = ()
+    military_nouns: tuple[str, ...] = ()
+    exclude_following: tuple[str, ...] = ()
+    word_acronyms: tuple[str, ...] = ()
+    path: Path | None = None
+    n_keys_: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self._lineage = {gid: self._root(gid) for gid in self.groups}
+        self._compile()
+
+    # -- lookups --------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __contains__(self, group_id: object) -> bool:
+        return group_id in self.groups
+
+    def __getitem__(self, group_id: str) -> Group:
+        return self.groups[group_id]
+
+    def lineage_root(self, group_id: str) -> str:
+        """The first predecessor of ``group_id`` (``hts`` -> ``nusra``); a group without one is its own root."""
+        if group_id not in self._lineage:
+            raise KeyError(f"`group_id` must be a gazetteer id; got {group_id!r}.")
+        return self._lineage[group_id]
+
+    def _root(self, gid: str) -> str:
+        seen = [gid]
+        while self.groups[seen[-1]].predecessor:
+            nxt = self.groups[seen[-1]].predecessor
+            if nxt in seen:
+                raise GazetteerError(f"group {gid!r}: field 'predecessor' forms a cycle: {' -> '.join(seen + [nxt])}.")
+            seen.append(nxt)
+        return seen[-1]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per group: id, name, kind, lineage_root, predecessor, founded, dissolved, n_aliases."""
+        return pd.DataFrame(
+            [(g.id, g.name, g.kind, self._lineage[g.id], g.predecessor, g.founded, g.dissolved,
+              len(g.aliases) + len(g.exact_case)) for g in self.groups.values()],
+            columns=["id", "name", "kind", "lineage_root", "predecessor", "founded", "dissolved", "n_aliases"])
+
+    def memberships(self) -> pd.DataFrame:
+        """One row per membership: group (the coalition), member, since, until, note."""
+        rows = [(g.id, m.id, m.since, m.until, m.note) for g in self.groups.values() for m in g.members]
+        return pd.DataFrame(rows, columns=["group", "member", "since", "until", "note"])
+
+    # -- compilation ----------------------------------------------------------------------------------
+    def _variants(self, alias: str) -> set[str]:
+        """Every normalised spelling of ``alias``: spelling classes, article forms, apostrophe-less forms."""
+        tokens = normalise(alias).split()
+        classes = {t: cls for cls in self._classes for t in cls}
+        options: list[set[str]] = []
+        for i, tok in enumerate(tokens):
+            if tok in ("al", "el", "a", "ash", "an", "ad", "ar", "at", "as", "az", "ath", "adh") and i + 1 < len(tokens):
+                nxt = tokens[i + 1]
+                opts = {"al", "el", "a"}
+                opts.update("a" + s for s in _SUN_LETTERS if nxt.startswith(s) and not (s == "s" and nxt.startswith("sh"))
+                            and not (s in ("t", "d") and nxt.startswith(s + "h")))
+                if i == 0:
+                    opts.add("")  # a leading article may be dropped: "al-Nusra Front" ~ "Nusra Front"
+            else:
+                opts = set(classes.get(tok, (tok,)))
+            opts |= {o.replace("'", "") for o in opts if "'" in o}
+            options.append(opts)
+        n = 1
+        for o in options:
+            n *= len(o)
+        if n > _MAX_VARIANTS:
+            raise GazetteerError(f"alias {alias!r} expands to {n} spellings (limit {_MAX_VARIANTS}); split it or "
+                                 "trim `spelling_variants`.")
+        out = set()
+        for combo in itertools.product(*options):
+            key = " ".join(t for t in combo if t)
+            if key and (len(key) > 2 or len(tokens) == 1):
+                out.add(key)
+        return out
+
+    def _compile(self) -> None:
+        self._classes = [tuple(normalise(t).strip() for t in cls) for cls in self.spelling_variants]
+        owner: dict[str, tuple[str, str]] = {}  # key -> (group id, alias it came from)
+        exact_owner: dict[str, str] = {}
+
+        def claim(table: dict, key: str, gid: str, alias: str) -> None:
+            prev = table.get(key)
+            if prev is not None and prev[0] != gid:
+                raise GazetteerError(
+                    f"alias {key!r} points at two groups: {prev[0]!r} (from {prev[1]!r}) and {gid!r} (from {alias!r}).")
+            table.setdefault(key, (gid, alias))
+
+        nouns = [normalise(n) for n in self.military_nouns]
+        adjectival: set[str] = set()  # keys made from `adjectives` ("Assad forces"): "anti-" flips their referent
+        plain: set[str] = set()
+        for g in self.groups.values():
+            names = [(a, False) for a in g.aliases]
+            exact = [(a, False) for a in g.exact_case]
+            for adj in g.adjectives:
+                target = exact if (sum(c.isupper() for c in adj) >= 2 and not any(c.islower() for c in adj)) else names
+                target.extend((f"{adj} {noun}", True) for noun in nouns)
+            for alias, is_adj in names:
+                for key in self._variants(alias):
+                    claim(owner, key, g.id, alias)
+                    (adjectival if is_adj else plain).add(key)
+            for name, is_adj in exact:
+                claim(exact_owner, name, g.id, name)
+                (adjectival if is_adj else plain).add(" ".join(normalise(name).split()))
+        for name, (gid, _) in exact_owner.items():
+            other = owner.get(" ".join(normalise(name).split()))
+            if other is not None and other[0] != gid:
+                raise GazetteerError(f"alias {name!r} points at two groups: {other[0]!r} (from {other[1]!r}) and "
+                                     f"{gid!r} (exact-case {name!r}).")
+
+        self._gids = sorted(self.groups)
+        index = {gid: i for i, gid in enumerate(self._gids)}
+        # ONE automaton over lower-case keys. Value: (key length, group index, possessive "s" allowed,
+        # exact forms or None, adjectival). Exact-case names are stored by their folded lower-case key and
+        # verified against the original text's case at match time.
+        forms: dict[str, tuple[str, set[str]]] = {}
+        for name, (gid, _) in exact_owner.items():
+            key = " ".join(normalise(name).split())
+            forms.setdefault(key, (gid, set()))[1].add(" ".join(_fold(name).split()))
+        self._automaton = ahocorasick.Automaton()
+        for key, (gid, _) in owner.items():
+            adj = key in adjectival and key not in plain
+            self._automaton.add_word(key, (len(key), index[gid], not key.endswith("s"), None, adj))
+        for key, (gid, fs) in forms.items():
+            if key not in owner:
+                allow_s = not key.endswith("s") and not any(f.isupper() for f in fs)
+                adj = key in adjectival and key not in plain
+                self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj))
+        self._automaton.make_automaton()
+        self.n_keys_ = len(owner) + len(forms)
+        self._word_acronyms = frozenset(self.word_acronyms)
+        self._acronym_words = frozenset(n for n in exact_owner if n.isupper())
+        self._exclude = tuple(" " + normalise(p).strip() for p in self.exclude_following)
+
+    # -- matching -------------------------------------------------------------------------------------
+    def _excluded(self, norm: str, stop: int) -> bool:
+        for ph in self._exclude:
+            if norm.startswith(ph, stop) and (stop + len(ph) == len(norm) or not _is_word(norm[stop + len(ph)])):
+                return True
+        return False
+
+    def _shouted(self, text: str, start: int, stop: int) -> bool:
+        for m in (_PREV_WORD_RE.search(text, max(0, start - 40), start), _NEXT_WORD_RE.match(text, stop, stop + 40)):
+            if m:
+                w = m.group(1)
+                if len(w) >= 2 and w.isupper() and w not in self._acronym_words:
+                    return True
+        return False
+
+    def scan(self, text: str) -> list[tuple[int, int, int, int]]:
+        """Mentions in ``text`` as (start, end, consumed_end, group_index), leftmost-longest, in order.
+
+        ``consumed_end`` also covers a possessive "s" glued to the name (replace_group_names uses it).
+        """
+        norm = normalise(text)
+        n = len(norm)
+        folded = None
+        cands = []
+        for end, (klen, gi, allow_s, exact, adjectival) in self._automaton.iter(norm):
+            start = end - klen + 1
+            if start:
+                ch = norm[start - 1]
+                if ch.isalnum() or ch == "_":
+                    continue
+                if adjectival and norm.endswith("anti ", 0, start):
+                    continue  # "anti-Assad forces" are the rebels, not the Assad forces
+            stop = consumed = end + 1
+            if stop < n:
+                ch = norm[stop]
+                if ch.isalnum() or ch == "_":
+                    if not (allow_s and ch == "s" and (stop + 1 == n or not _is_word(norm[stop + 1]))):
+                        continue
+                    consumed = stop + 1
+            if exact is None and start >= 3 and norm[start - 3:start] in ("al ", "el ") and (
+                    start == 3 or not _is_word(norm[start - 4])):
+                start -= 3  # an Arabic article before a name without one: "Al Nusrah" as well as "Nusrah"
+            if exact is not None:
+                if folded is None:
+                    folded = _fold(text)
+                form = folded[start:stop]
+                if form not in exact:
+                    continue
+                if form in self._word_acronyms and self._shouted(text, start, stop):
+                    continue
+            if self._exclude and self._excluded(norm, consumed):
+                continue
+            cands.append((start, stop, consumed, gi))
+        if len(cands) < 2:
+            return cands
+        cands.sort(key=lambda c: (c[0], c[0] - c[1]))
+        out, last = [], -1
+        for c in cands:
+            if c[0] >= last:
+                out.append(c)
+                last = c[2]
+        return out
+
+    def scan_many(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Scan many texts at once (joined in chunks): arrays (text_index, start, end, group_index)."""
+        rows, starts, ends, gis = [], [], [], []
+        i, total = 0, len(texts)
+        while i < total:
+            j, size = i, 0
+            while j < total and size < _CHUNK_CHARS:
+                size += len(texts[j]) + 1
+                j += 1
+            chunk = list(texts[i:j])
+            offsets = np.zeros(len(chunk), dtype=np.int64)
+            if len(chunk) > 1:
+                offsets[1:] = np.cumsum(np.fromiter((len(t) + 1 for t in chunk[:-1]), dtype=np.int64))
+            found = self.scan(_SEP.join(chunk))
+            if found:
+                arr = np.asarray([(s, e, g) for s, e, _, g in found], dtype=np.int64)
+                local = np.searchsorted(offsets, arr[:, 0], side="right") - 1
+                rows.append(local + i)
+                starts.append(arr[:, 0] - offsets[local])
+                ends.append(arr[:, 1] - offsets[local])
+                gis.append(arr[:, 2])
+            i = j
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, empty
+        return tuple(np.concatenate(a) for a in (rows, starts, ends, gis))  # type: ignore[return-value]
+
+    def group_ids(self, indices: np.ndarray) -> np.ndarray:
+        return np.asarray(self._gids, dtype=object)[indices]
+
+
+# ---------------------------------------------------------------------------------------------- loading
+def _fail(where: str, fld: str, expected: str, got: object) -> GazetteerError:
+    return GazetteerError(f"{where}: field {fld!r} must be {expected}; got {got!r}.")
+
+
+def _date(value: object, where: str, fld: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    if not _DATE_RE.match(text):
+        raise _fail(where, fld, "a date YYYY, YYYY-MM or YYYY-MM-DD", value)
+    try:
+        dt.date(int(text[:4]), int(text[5:7] or 1), int(text[8:10] or 1))
+    except ValueError:
+        raise _fail(where, fld, "a real calendar date", value) from None
+    return text
+
+
+def _strings(value: object, where: str, fld: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, fld, "a list of non-empty strings", value)
+    return tuple(v.strip() for v in value)
+
+
+def _parse_group(raw: object, pos: int) -> Group:
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"groups[{pos}]: each entry must be a mapping with id, name, kind, aliases; got {raw!r}.")
+    gid = raw.get("id")
+    where = f"group {gid!r} (groups[{pos}])" if gid else f"groups[{pos}]"
+    if not isinstance(gid, str) or not _ID_RE.match(gid):
+        raise _fail(where, "id", "a snake_case string (a-z, 0-9, _)", gid)
+    allowed = {"id", "name", "kind", "aliases", "exact_case", "adjectives", "founded", "dissolved", "predecessor",
+               "members", "note", "source"}
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise GazetteerError(f"{where}: unknown field(s) {unknown}; allowed fields are {sorted(allowed)}.")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(where, "name", "a non-empty string", name)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise _fail(where, "kind", "one of " + ", ".join(repr(k) for k in KINDS), kind)
+    aliases = _strings(raw.get("aliases"), where, "aliases")
+    exact = _strings(raw.get("exact_case"), where, "exact_case")
+    adjectives = _strings(raw.get("adjectives"), where, "adjectives")
+    if not (aliases or exact or adjectives):
+        raise _fail(where, "aliases", "a non-empty list (or give exact_case/adjectives)", raw.get("aliases"))
+    members = []
+    for k, m in enumerate(raw.get("members") or []):
+        mwhere = f"{where} members[{k}]"
+        if isinstance(m, str):
+            m = {"id": m}
+        if not isinstance(m, dict) or not isinstance(m.get("id"), str):
+            raise _fail(mwhere, "id", "a group id (or a mapping {id, since, until, note})", m)
+        extra = sorted(set(m) - {"id", "since", "until", "note"})
+        if extra:
+            raise GazetteerError(f"{mwhere}: unknown field(s) {extra}; allowed are ['id', 'note', 'since', 'until'].")
+        members.append(Membership(m["id"], _date(m.get("since"), mwhere, "since"), _date(m.get("until"), mwhere, "until"),
+                                  m.get("note")))
+    pred = raw.get("predecessor")
+    if pred is not None and not isinstance(pred, str):
+        raise _fail(where, "predecessor", "a group id", pred)
+    return Group(gid, name.strip(), kind, aliases, exact, adjectives, _date(raw.get("founded"), where, "founded"),
+                 _date(raw.get("dissolved"), where, "dissolved"), pred, tuple(members), raw.get("note"), raw.get("source"))
+
+
+def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
+    """Validate the parsed YAML document and compile a :class:`Gazetteer`."""
+    where = str(path) if path else "gazetteer"
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
+        raise GazetteerError(f"{where}: the document must be a mapping with a 'groups' list; got {type(data).__name__}.")
+    groups: dict[str, Group] = {}
+    for pos, raw in enumerate(data["groups"]):
+        g = _parse_group(raw, pos)
+        if g.id in groups:
+            raise GazetteerError(f"group {g.id!r} (groups[{pos}]): field 'id' must be unique; {g.id!r} is used twice.")
+        groups[g.id] = g
+    for g in groups.values():
+        if g.predecessor is not None and g.predecessor not in groups:
+            raise _fail(f"group {g.id!r}", "predecessor", "the id of another group in this file", g.predecessor)
+        for m in g.members:
+            if m.id not in groups or m.id == g.id:
+                raise _fail(f"group {g.id!r}", "members", "ids of other groups in this file", m.id)
+    classes = data.get("spelling_variants") or []
+    if not isinstance(classes, list) or not all(isinstance(c, list) and all(isinstance(t, str) for t in c) for c in classes):
+        raise _fail(where, "spelling_variants", "a list of lists of strings", classes)
+    return Gazetteer(
+        groups,
+        spelling_variants=tuple(tuple(c) for c in classes),
+        military_nouns=_strings(data.get("military_nouns"), where, "military_nouns"),
+        exclude_following=_strings(data.get("exclude_following"), where, "exclude_following"),
+        word_acronyms=_strings(data.get("word_acronyms"), where, "word_acronyms"),
+        path=path,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Gazetteer:
+    with open(path, encoding="utf-8") as fh:
+        try:
+            data = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise GazetteerError(f"{path}: not valid YAML: {exc}") from None
+    return parse_gazetteer(data, path=Path(path))
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Read, validate and compile the gazetteer (default ``data/reference/groups.yaml``); cached per file version."""
+    p = Path(path) if path is not None else DEFAULT_GAZETTEER
+    st = p.stat()
+    return _load_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def lineage_root(group_id: str, *, gazetteer: Gazetteer) -> str:
+    """Root of ``group_id``'s lineage (``jfs``/``hts`` -> ``nusra``)."""
+    return gazetteer.lineage_root(group_id)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+def _require(frame: object, columns: Iterable[str], name: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"`{name}` must be a pandas DataFrame; got {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"`{name}` lacks column(s) {missing}; it has {list(frame.columns)}.")
+    return frame
+
+
+def empty_mentions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("paragraph", "sentence", "start", "end") else object)
+                         for c in MENTION_COLUMNS})
+
+
+def find_mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The ``mentions`` table: one row per group mention in the ``sentences`` table.
+
+    Columns: doc_id, section, paragraph, sentence (copied from the sentence), start, end (offsets into the
+    SECTION text: sentence start + offset in the sentence), alias (exactly ``section_text[start:end]``),
+    group_id, group_name, group_kind. Sorted by doc_id, section, start. Pure: DataFrame in, DataFrame out.
+    """
+    _require(sentences, SENTENCE_COLUMNS, "sentences")
+    if not isinstance(gazetteer, Gazetteer):
+        raise TypeError(f"`gazetteer` must be a Gazetteer (analysis.groups.load_gazetteer()); got {type(gazetteer).__name__}.")
+    texts = ["" if not isinstance(t, str) else t for t in sentences["text"].tolist()]
+    rows, s, e, gi = gazetteer.scan_many(texts)
+    if len(rows) == 0:
+        return empty_mentions()
+    sub = sentences.iloc[rows]
+    base = sub["start"].to_numpy(dtype=np.int64)
+    gids = gazetteer.group_ids(gi)
+    names = np.asarray([gazetteer.groups[g].name for g in gazetteer._gids], dtype=object)
+    kinds = np.asarray([gazetteer.groups[g].kind for g in gazetteer._gids], dtype=object)
+    out = pd.DataFrame({
+        "doc_id": sub["doc_id"].to_numpy(dtype=object),
+        "section": sub["section"].to_numpy(dtype=object),
+        "paragraph": sub["paragraph"].to_numpy(dtype=np.int64),
+        "sentence": sub["sentence"].to_numpy(dtype=np.int64),
+        "start": base + s,
+        "end": base + e,
+        "alias": [texts[r][a:b] for r, a, b in zip(rows.tolist(), s.tolist(), e.tolist())],
+        "group_id": gids,
+        "group_name": names[gi],
+        "group_kind": kinds[gi],
+    })
+    return out.sort_values(["doc_id", "section", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def replace_group_names(text: str, *, gazetteer: Gazetteer, prefix: str = TOKEN_PREFIX,
+                        collapse_lineage: bool = False) -> str:
+    """``text`` with every group mention replaced by one token, ``prefix + group_id`` (``grp_hts``).
+
+    A possessive glued to the name without an apostrophe ("Daeshs") is absorbed into the token;
+    "HTS's" becomes "grp_hts's". With ``collapse_lineage`` the token is the lineage root (``grp_nusra``).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"`text` must be a str; got {type(text).__name__}.")
+    found = gazetteer.scan(text)
+    if not found:
+        return text
+    parts, pos = [], 0
+    for start, _stop, consumed, gi in found:
+        gid = gazetteer._gids[gi]
+        if collapse_lineage:
+            gid = gazetteer.lineage_root(gid)
+        parts.append(text[pos:start])
+        parts.append(prefix + gid)
+        pos = consumed
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def mention_counts(mentions: pd.DataFrame, *, gazetteer: Gazetteer | None = None,
+                   collapse_lineage: bool = False, top_aliases: int = 3) -> pd.DataFrame:
+    """Mentions per group: group_id, group_name, group_kind, n_mentions, n_documents and the most frequent
+    aliases seen ("Daesh | ISIS | IS"). With ``collapse_lineage`` (needs ``gazetteer``) groups count under
+    their lineage root. Sorted by n_mentions, then group_id."""
+    _require(mentions, ["doc_id", "alias", "group_id", "group_name", "group_kind"], "mentions")
+    m = mentions
+    if collapse_lineage:
+        if gazetteer is None:
+            raise ValueError("`collapse_lineage=True` needs `gazetteer` to map groups to their lineage root.")
+        root = m["group_id"].map(gazetteer.lineage_root)
+        m = m.assign(group_id=root, group_name=root.map(lambda g: gazetteer[g].name),
+                     group_kind=root.map(lambda g: gazetteer[g].kind))
+    cols = ["group_id", "group_name", "group_kind", "n_mentions", "n_documents", "aliases"]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["group_id", "group_name", "group_kind"]
+    out = m.groupby(keys).agg(n_mentions=("alias", "size"), n_documents=("doc_id", "nunique")).reset_index()
+    top = (m.groupby("group_id")["alias"].agg(lambda s: " | ".join(s.value_counts().index[:top_aliases])))
+    out["aliases"] = out["group_id"].map(top)
+    return out.sort_values(["n_mentions", "group_id"], ascending=[False, True]).reset_index(drop=True)[cols]

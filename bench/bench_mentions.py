@@ -1,0 +1,85 @@
+"""Benchmark ``analysis.groups.find_mentions`` (and ``comention.comentions``) on FA-KES scaled up.
+
+    .venv/bin/python bench/bench_mentions.py            # 100,000 articles
+    .venv/bin/python bench/bench_mentions.py --n 20000 --comentions
+
+Articles come from ``bench/scale.py`` (realistic shuffles of the 804 FA-KES articles, cached under /tmp).
+They are split into a sentences table with a simple regex (the build's Punkt splitter is not what is being
+timed); only ``find_mentions`` (and optionally ``comentions``) is timed. Prints documents/second and peak
+resident memory. Target: 100k articles in under 30 s.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from scale import peak_memory_mb, scaled_fakes  # noqa: E402
+
+from analysis import comention, groups  # noqa: E402
+
+SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+def sentences_table(bodies: list[str]) -> pd.DataFrame:
+    doc, num, starts, ends, texts = [], [], [], [], []
+    for d, body in enumerate(bodies):
+        k = 0
+        for m in SENTENCE_RE.finditer(body):
+            a, b = m.span()
+            seg = body[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            seg = seg.strip()
+            if not seg:
+                continue
+            doc.append(d)
+            num.append(k)
+            starts.append(a + lead)
+            ends.append(a + lead + len(seg))
+            texts.append(seg)
+            k += 1
+    doc_ids = np.asarray([f"d{i:06d}" for i in range(len(bodies))], dtype=object)
+    return pd.DataFrame({"doc_id": doc_ids[np.asarray(doc, dtype=np.int64)], "section": "body", "paragraph": 0,
+                         "sentence": num, "start": starts, "end": ends, "text": texts})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="number of articles (default 100000)")
+    ap.add_argument("--comentions", action="store_true", help="also time comention.comentions")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    bodies = pd.read_csv(scaled_fakes(args.n), dtype=str, keep_default_na=False)["article_content"].tolist()
+    sentences = sentences_table(bodies)
+    del bodies
+    prep = time.perf_counter() - t0
+    gaz = groups.load_gazetteer()
+    rss_before = peak_memory_mb()
+    print(f"input: {args.n:,} articles, {len(sentences):,} sentences, "
+          f"{sentences['text'].str.len().sum() / 1e6:.0f} M characters (prepared in {prep:.1f} s); "
+          f"gazetteer: {len(gaz)} groups, {gaz.n_keys_:,} keys")
+
+    t = time.perf_counter()
+    mentions = groups.find_mentions(sentences, gazetteer=gaz)
+    dt = time.perf_counter() - t
+    print(f"find_mentions: {dt:.1f} s, {args.n / dt:,.0f} documents/s, {len(mentions):,} mentions; "
+          f"peak RSS {peak_memory_mb():,.0f} MB (before: {rss_before:,.0f} MB)")
+    if args.comentions:
+        t = time.perf_counter()
+        pairs = comention.comentions(mentions, sentences, gazetteer=gaz)
+        dt = time.perf_counter() - t
+        print(f"comentions: {dt:.1f} s, {args.n / dt:,.0f} documents/s, {len(pairs):,} rows; "
+              f"peak RSS {peak_memory_mb():,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
