@@ -59,6 +59,7 @@ class BuildSummary:
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
 TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
 ANALYSIS_MODULES = ("groups", "comention")
+ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
 
 def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
@@ -104,10 +105,24 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
 _W: dict = {}
 
 
-def _init_worker(rules: clean.Rules, sites: metadata.SiteRules) -> None:
+def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool = False) -> None:
     _W["rules"] = rules
     _W["sites"] = sites
     _W["splitter"] = text.sentence_splitter()
+    _W["analyses"] = analyses
+    if analyses:
+        from . import comention, groups
+
+        _W["gazetteer"] = groups.load_gazetteer()
+        _W["cues"] = comention.load_cues()
+
+
+def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions and co-mentions of a chunk of whole documents (both only look within a document)."""
+    from . import comention, groups
+
+    mentions = groups.find_mentions(sentences, gazetteer=_W["gazetteer"])
+    return mentions, comention.comentions(mentions, sentences, cues=_W["cues"], gazetteer=_W["gazetteer"])
 
 
 def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
@@ -156,8 +171,9 @@ def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
     return row, cols, None
 
 
-def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame]:
-    """Process a chunk of jobs: (per job (row, reason), the chunk's sentences as one table)."""
+def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame, tuple | None]:
+    """Process a chunk of jobs: (per job (row, reason), the chunk's sentences as one table, and
+    its (mentions, comentions) when the build makes the analyses)."""
     out, cols = [], {c: [] for c in SENT_COLUMNS}
     for job in jobs:
         row, c, reason = _process(job)
@@ -165,7 +181,8 @@ def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame]:
         if c:
             for k in SENT_COLUMNS:
                 cols[k].extend(c[k])
-    return out, pd.DataFrame(cols, columns=SENT_COLUMNS)
+    sents = pd.DataFrame(cols, columns=SENT_COLUMNS)
+    return out, sents, (_analyse(sents) if _W.get("analyses") else None)
 
 
 # --------------------------------------------------------------------------- the build
@@ -190,6 +207,23 @@ def _source_hash(rec: ingest.RawRecord, register: dict | None, repeated_digest: 
     h.update(json.dumps(register or {}, sort_keys=True, default=str).encode())
     h.update(repeated_digest.encode())
     return h.hexdigest()[:32]
+
+
+def _analysis_digest() -> str:
+    """What the mentions and co-mentions depend on besides the sentences: code and reference files."""
+    h = hashlib.sha256(_code_digest(ANALYSIS_MODULES).encode())
+    for name in ANALYSIS_FILES:
+        p = config.REFERENCE_DIR / name
+        h.update(p.read_bytes() if p.exists() else b"")
+    return h.hexdigest()[:16]
+
+
+def _analyses_available() -> bool:
+    try:
+        from . import comention, groups  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _previous(out_dir: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -223,13 +257,14 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
     t0 = time.perf_counter()
     fp = fingerprint(raw_paths, columns)
     rules, sites = clean.load_rules(), metadata.load_sites()
+    analyses = analyses and _analyses_available()
     workers = workers or (os.cpu_count() or 1)
     raw_bytes = sum(p.stat().st_size for r in raw_paths for p in ingest.iter_files(r))
     pool = None
     if workers > 1 and raw_bytes >= PARALLEL_MIN_BYTES:
         # Start the workers before the corpus is read, so they do not inherit its memory.
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites))
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites, analyses))
     try:
         return _build(raw_paths, out_dir, fp, t0, rules, sites, pool, columns=columns, progress=progress,
                       incremental=incremental, analyses=analyses)
@@ -292,13 +327,18 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     chunks = [todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK)]
     results: dict[str, tuple] = {}
     sent_parts: list[pd.DataFrame] = []
+    mention_parts: list[pd.DataFrame] = []
+    comention_parts: list[pd.DataFrame] = []
 
     def collect(chunk, res):
-        rows, sents = res
+        rows, sents, found = res
         for job, r in zip(chunk, rows):
             results[job[4]] = r
             job[1].text = ""  # the raw text is no longer needed: free it as we go
         sent_parts.append(sents)
+        if found is not None:
+            mention_parts.append(found[0])
+            comention_parts.append(found[1])
         if bar:
             bar.update(len(chunk))
 
@@ -306,7 +346,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
         for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
             collect(chunk, res)
     else:
-        _init_worker(rules, sites)
+        _init_worker(rules, sites, analyses)
         for chunk in chunks:
             collect(chunk, _process_chunk(chunk))
     if bar:
@@ -338,6 +378,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
         old = old_sents[old_sents["doc_id"].isin(list(reused_ids))].copy()
         old["doc_id"] = old["doc_id"].map(reused_ids)
         sent_parts.append(old)
+        if analyses:
+            _reuse_analyses(out_dir, old, reused_ids, pool, rules, sites, mention_parts, comention_parts)
     del jobs, records, results
 
     documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
@@ -357,7 +399,11 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
 
     tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
     if analyses:
-        tables.update(_analyses(documents, sentences))
+        from . import comention, groups
+
+        tables["mentions"] = _in_order(mention_parts, order, groups.empty_mentions())
+        tables["comentions"] = _in_order(comention_parts, order, comention.empty_comentions())
+        del mention_parts, comention_parts
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         tmp = out_dir / f".{name}.parquet.tmp"
@@ -370,7 +416,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     manifest = {"fingerprint": fp, "raw": [str(p) for p in raw_paths], "columns": dict(columns or {}),
                 "version": __version__, "documents": len(documents), "sentences": len(sentences),
                 "rejects": len(rejects), "rejects_by_reason": dict(sorted(by_reason.items())),
-                "tables": sorted(tables)}
+                "tables": sorted(tables), "analysis_digest": _analysis_digest() if analyses else None}
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -384,12 +430,42 @@ def _reason_kind(reason: str) -> str:
     return reason
 
 
-def _analyses(documents: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Group mentions and co-mentions, when those modules are present."""
+def _in_order(parts: list[pd.DataFrame], order: dict[str, int], empty: pd.DataFrame) -> pd.DataFrame:
+    """Concatenate per-chunk tables, keep the kept documents, and put them in document order
+    (stable: each document's rows keep the order the analysis gave them)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty
+    df = pd.concat(parts, ignore_index=True)
+    key = df["doc_id"].map(order)
+    df = df[key.notna()]
+    key = key[key.notna()].astype("int64")
+    return df.iloc[key.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _reuse_analyses(out_dir: Path, old_sents: pd.DataFrame, reused_ids: dict[str, str], pool, rules, sites,
+                    mention_parts: list, comention_parts: list) -> None:
+    """Mentions and co-mentions of reused documents: taken from the previous build when the gazetteer,
+    cues and their code are unchanged, else computed again from the reused sentences."""
     try:
-        from . import comention, groups
-    except ImportError:
-        return {}
-    gaz = groups.load_gazetteer()
-    mentions = groups.find_mentions(sentences, gazetteer=gaz)
-    return {"mentions": mentions, "comentions": comention.comentions(mentions, sentences, gazetteer=gaz)}
+        manifest = json.loads((out_dir / "build.json").read_text(encoding="utf-8"))
+        if manifest.get("analysis_digest") != _analysis_digest():
+            raise ValueError("analysis inputs changed")
+        for name, parts in (("mentions", mention_parts), ("comentions", comention_parts)):
+            old = pd.read_parquet(out_dir / f"{name}.parquet")
+            old = old[old["doc_id"].isin(list(reused_ids))].copy()
+            old["doc_id"] = old["doc_id"].map(reused_ids)
+            parts.append(old)
+        return
+    except (OSError, ValueError, KeyError):
+        pass
+    ids = old_sents["doc_id"].unique()
+    chunks = [old_sents[old_sents["doc_id"].isin(ids[k:k + CHUNK * 4])] for k in range(0, len(ids), CHUNK * 4)]
+    if pool is not None and len(chunks) > 1:
+        results = pool.imap(_analyse, chunks)
+    else:
+        _init_worker(rules, sites, True)
+        results = map(_analyse, chunks)
+    for mentions, comentions in results:
+        mention_parts.append(mentions)
+        comention_parts.append(comentions)

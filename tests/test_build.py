@@ -106,3 +106,22 @@ def test_load_corpus_builds_when_stale(tmp_path):
     assert len(load_corpus(raw, tmp_path / "out").documents) == 2
     with pytest.raises(ValueError, match="`rebuild` must be one of 'auto', 'always', 'never'; got 'sometimes'"):
         load_corpus(raw, tmp_path / "out", rebuild="sometimes")
+
+
+def test_incremental_build_keeps_mentions_and_comentions_equal_to_a_full_build(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(config.RAW_DIR.iterdir()):
+        (raw / p.name).write_bytes(p.read_bytes())
+    inc, full = tmp_path / "inc", tmp_path / "full"
+    build_corpus([raw], inc)
+    seed = (raw / "000_d686775f40cc3bfe.txt").read_text(encoding="utf-8")
+    (raw / "000_d686775f40cc3bfe.txt").write_text(seed.replace("Ajnad al Sham", "Faylaq al-Rahman"), encoding="utf-8")
+    s = build_corpus([raw], inc)
+    assert s.reused == 4
+    build_corpus([raw], full, incremental=False)
+    for t in ("mentions", "comentions"):
+        pd.testing.assert_frame_equal(pd.read_parquet(inc / f"{t}.parquet"), pd.read_parquet(full / f"{t}.parquet"))
+    m = pd.read_parquet(inc / "mentions.parquet")
+    first = m[m.doc_id == "000_d686775f40cc3bfe"]
+    assert "faylaq_al_rahman" in set(first.group_id) and "ajnad_al_sham" not in set(first.group_id)
