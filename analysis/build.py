@@ -383,12 +383,14 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     del jobs, records, results
 
     documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
+    del doc_rows
     for c in ("published", "republished"):
         documents[c] = pd.to_datetime(documents[c])
     documents = documents.astype({"n_words": "int64", "n_comment_words": "int64"})
     order = {d: k for k, d in enumerate(documents["doc_id"])}
     sentences = (pd.concat(sent_parts, ignore_index=True) if sent_parts
                  else pd.DataFrame({c: [] for c in SENT_COLUMNS}))
+    del sent_parts
     sentences = sentences[sentences["doc_id"].isin(order)]
     sentences = sentences.astype({"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"})
     if reused_ids:  # reused sentences were appended at the end: put every document back in its place

@@ -180,8 +180,9 @@ def _rows_to_records(rel: str, rows: Iterable[tuple[int, dict | None, str | None
     return out
 
 
-def _csv_rows(text: str):
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_rows(text):
+    """``text``: the decoded file, or an open text file (read as a stream)."""
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     try:
         header = next(reader)
     except StopIteration:
@@ -231,6 +232,32 @@ def _jsonl_rows(text: str):
     return list(keys), parsed
 
 
+def _read_table_streaming(path: Path, rel: str, suffix: str, names, columns, rejects: list[Reject]):
+    """Read a UTF-8 table as a stream, without holding the whole file in memory twice. Returns
+    None (and adds nothing) when the file is not clean UTF-8: the caller then decodes it whole."""
+    try:
+        with open(path, "rb") as fb:
+            head = fb.read(8192)
+        if not head or (b"\x00" in head):
+            return None
+        local: list[Reject] = []
+        with open(path, encoding="utf-8-sig", errors="strict", newline="") as f:
+            if suffix in {".jsonl", ".ndjson"}:
+                header, rows = _jsonl_rows(f.read())
+            else:
+                header, rows = _csv_rows(f)
+            if not header:
+                return None
+            out = _rows_to_records(rel, rows, header, names, columns, local)
+    except (UnicodeDecodeError, OSError):
+        return None
+    except ColumnMappingError as exc:
+        rejects.append(Reject(rel, str(exc)))
+        return []
+    rejects.extend(local)
+    return out
+
+
 def iter_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
@@ -268,6 +295,13 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
                 rejects.append(Reject(rel, f"unsupported file type {suffix or '(none)'!r}: "
                                            f"expected .txt, .html, .htm, .csv or .jsonl"))
                 continue
+            if suffix in TABLE_SUFFIXES:
+                streamed = _read_table_streaming(path, rel, suffix, names, columns, rejects)
+                if streamed is not None:
+                    for r in streamed:
+                        r.folder = folder
+                    records.extend(streamed)
+                    continue
             try:
                 data = path.read_bytes()
             except OSError as exc:
