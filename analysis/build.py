@@ -72,12 +72,16 @@ def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
     return h.hexdigest()[:16]
 
 
+#: Reference files the build reads (others, such as framing.yaml, are read by the analyses that use them).
+BUILD_FILES = ("boilerplate.yaml", "sites.yaml", "columns.yaml", "abbreviations.txt")
+
+
 def _reference_digest() -> str:
     h = hashlib.sha256()
-    for p in sorted(config.REFERENCE_DIR.glob("*")):
-        if p.is_file():
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    for name in BUILD_FILES + ANALYSIS_FILES:
+        p = config.REFERENCE_DIR / name
+        h.update(name.encode())
+        h.update(p.read_bytes() if p.exists() else b"")
     return h.hexdigest()[:16]
 
 
