@@ -9,13 +9,12 @@ and near_duplicates under 60 s each on 2 cores; near_duplicates never compares a
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
 import time
 
 import numpy as np
 import pandas as pd
-from scale import peak_memory_mb, scaled_fakes
+from scale import peak_memory_mb, scaled_fakes, timed
 
 from analysis import compare
 from analysis.text import tokenize
@@ -65,21 +64,6 @@ def qualifying(docs: pd.DataFrame, planted: set) -> dict:
             out[(a, b)] = inter / len(x | y)
     return out
 
-
-def _child(fn, conn) -> None:
-    t = time.perf_counter()
-    summary = fn()
-    conn.send((time.perf_counter() - t, summary, peak_memory_mb()))
-    conn.close()
-
-
-def timed(label: str, fn, n: int) -> None:
-    recv, send = mp.Pipe(duplex=False)
-    p = mp.get_context("fork").Process(target=_child, args=(fn, send))
-    p.start()
-    seconds, summary, peak = recv.recv()
-    p.join()
-    print(f"{label}: {seconds:.1f} s = {n / seconds:,.0f} documents/s; peak memory {peak:,.0f} MB; {summary}")
 
 
 def main() -> None:

@@ -8,12 +8,11 @@ machine.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import sys
 import time
 
 import pandas as pd
-from scale import peak_memory_mb, scaled_fakes
+from scale import peak_memory_mb, scaled_fakes, timed
 
 from analysis import topics
 
@@ -24,22 +23,6 @@ def documents(n: int) -> pd.DataFrame:
                          "title": raw["article_title"], "body": raw["article_content"], "comments": "",
                          "published": pd.to_datetime(raw["date"], format="%m/%d/%Y", errors="coerce")})
 
-
-def _child(fn, conn) -> None:
-    t = time.perf_counter()
-    summary = fn()
-    conn.send((time.perf_counter() - t, summary, peak_memory_mb()))
-    conn.close()
-
-
-def timed(label: str, fn, n: int) -> None:
-    recv, send = mp.Pipe(duplex=False)
-    p = mp.get_context("fork").Process(target=_child, args=(fn, send))
-    p.start()
-    seconds, summary, peak = recv.recv()
-    p.join()
-    print(f"{label}: {seconds:.1f} s = {n / seconds:,.0f} documents/s; peak memory {peak:,.0f} MB; {summary}",
-          flush=True)
 
 
 def main() -> None:

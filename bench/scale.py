@@ -54,3 +54,26 @@ def peak_memory_mb(children: bool = False) -> float:
     """Peak resident memory (MB) of this process, or of its finished children."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _child(fn, conn) -> None:
+    import time
+
+    t = time.perf_counter()
+    summary = fn()
+    conn.send((time.perf_counter() - t, summary, peak_memory_mb()))
+    conn.close()
+
+
+def timed(label: str, fn, n: int) -> None:
+    """Run ``fn`` in a forked child (so its peak memory is its own) and print seconds, documents
+    per second, peak memory and ``fn``'s summary."""
+    import multiprocessing as mp
+
+    recv, send = mp.Pipe(duplex=False)
+    p = mp.get_context("fork").Process(target=_child, args=(fn, send))
+    p.start()
+    seconds, summary, peak = recv.recv()
+    p.join()
+    print(f"{label}: {seconds:.1f} s = {n / seconds:,.0f} documents/s; peak memory {peak:,.0f} MB; {summary}",
+          flush=True)
