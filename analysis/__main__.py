@@ -45,8 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--raw: no such file or folder: {', '.join(missing)}")
     if args.workers is not None and args.workers < 1:
         parser.error(f"--workers must be 1 or more; got {args.workers}")
-    summary = build_corpus(raws, args.out, columns=columns, workers=args.workers,
-                           progress=False if args.no_progress else None, incremental=not args.full)
+    from .corpus import default_out_dir
+
+    out = args.out or default_out_dir([Path(p) for p in raws])  # where load_corpus() looks for this corpus
+    try:
+        summary = build_corpus(raws, out, columns=columns, workers=args.workers,
+                               progress=False if args.no_progress else None, incremental=not args.full)
+    except ValueError as exc:
+        parser.error(str(exc))
     print(summary)
     return 0
 

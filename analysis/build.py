@@ -180,7 +180,10 @@ def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame, tuple | None]:
     its (mentions, comentions) when the build makes the analyses)."""
     out, cols = [], {c: [] for c in SENT_COLUMNS}
     for job in jobs:
-        row, c, reason = _process(job)
+        try:
+            row, c, reason = _process(job)
+        except Exception as exc:  # one bad document never stops a build: it becomes a reject
+            row, c, reason = None, None, f"processing failed: {type(exc).__name__}: {str(exc)[:200]}"
         out.append((row, reason))
         if c:
             for k in SENT_COLUMNS:
@@ -195,11 +198,19 @@ def _assign_ids(records: list[ingest.RawRecord]) -> list[str]:
     stems = Counter(r.stem for r in records)
     ids = [f"{r.folder}/{r.stem}" if stems[r.stem] > 1 and r.kind != "row" and r.folder else r.stem
            for r in records]
-    seen: Counter[str] = Counter()
+    taken = set(ids)
+    first: set[str] = set()
     out = []
     for i in ids:
-        seen[i] += 1
-        out.append(i if seen[i] == 1 else f"{i}_{seen[i]}")
+        if i not in first:
+            first.add(i)
+            out.append(i)
+            continue
+        k = 2
+        while f"{i}_{k}" in taken:
+            k += 1
+        taken.add(f"{i}_{k}")
+        out.append(f"{i}_{k}")
     return out
 
 

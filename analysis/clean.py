@@ -22,6 +22,8 @@ SENTENCE_END = ".!?…:;,\"”’)]»"
 BULLET_RE = re.compile(r"^(?:[•·▪◦‣●■*]|[-–—](?=\s))\s*")
 INLINE_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 HEADLINE_MAX_WORDS = 30
+#: Only short lines can be site chrome for the repeated-line detector (long ones are article text).
+REPEATED_MAX_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,16 @@ def repeated_lines(texts: Iterable[str], *, min_docs: int, min_share: float) -> 
     """Lines (white space normalised) found in at least ``min_docs`` of the texts and in at least
     ``min_share`` of them: the chrome of one site."""
     counts: Counter[str] = Counter()
+    seen: set[int] = set()
     n = 0
     for text in texts:
+        key = hash(text)
+        if key in seen:  # a repeated text (a copy of one article) is not evidence of chrome
+            continue
+        seen.add(key)
         n += 1
-        counts.update({_norm_line(l) for l in text.split("\n")} - {""})
+        counts.update({line for line in (_norm_line(l) for l in text.split("\n"))
+                       if line and len(line.split()) <= REPEATED_MAX_WORDS})
     need = max(min_docs, min_share * n)
     return frozenset(line for line, c in counts.items() if c >= need)
 

@@ -182,7 +182,8 @@ def _rows_to_records(rel: str, rows: Iterable[tuple[int, dict | None, str | None
 
 def _csv_rows(text):
     """``text``: the decoded file, or an open text file (read as a stream)."""
-    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
+    # strict: an unbalanced quote is a malformed row, not a silent merge with the next rows
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -214,13 +215,18 @@ def _csv_rows(text):
 def _jsonl_rows(text: str):
     parsed = []
     keys: dict[str, None] = {}
-    for rowno, line in enumerate(text.splitlines(), start=1):
+    # split on "\n" only: U+2028 and friends may stand unescaped inside JSON strings
+    for rowno, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             parsed.append((rowno, None, f"malformed JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        except (ValueError, RecursionError) as exc:
+            parsed.append((rowno, None, f"malformed JSON: {type(exc).__name__}"))
             continue
         if not isinstance(obj, dict):
             parsed.append((rowno, None, f"malformed row: expected a JSON object, got {type(obj).__name__}"))
@@ -287,8 +293,8 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
             if path.name == config.REGISTER_NAME and path.parent == base:
                 registers.append(path)
                 continue
-            if path.name.startswith("."):
-                rejects.append(Reject(rel, "hidden file, not read"))
+            if any(part.startswith(".") for part in path.relative_to(base).parts):
+                rejects.append(Reject(rel, "hidden file or folder (e.g. .ipynb_checkpoints), not read"))
                 continue
             suffix = path.suffix.lower()
             if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES:

@@ -182,3 +182,43 @@ def test_cli_exits_zero_with_rejects_and_nonzero_on_usage_error(messy, tmp_path)
 def test_out_dir_inside_raw_is_refused(messy):
     with pytest.raises(ValueError, match="raw data is never written to"):
         build_corpus([messy], messy / "processed")
+
+
+def test_copies_of_one_article_are_one_document_and_duplicate_rejects(tmp_path):
+    """Repeated texts are not site chrome: three copies give one document and two rejects."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (raw / name).write_text("Headline\n\n" + ARTICLE + "\n", encoding="utf-8")
+    build_corpus([raw], tmp_path / "out", analyses=False)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    rej = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
+    assert docs.doc_id.tolist() == ["a"] and docs.body[0] == ARTICLE
+    assert dict(zip(rej.path, rej.reason)) == {"b.txt": "duplicate text of a", "c.txt": "duplicate text of a"}
+
+
+def test_doc_ids_stay_unique_when_a_suffix_is_taken(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.csv").write_text("id,text\nx,First article about Idlib.\nx,Second article about Daraa.\n"
+                               "x_2,Third article about Raqqa.\n", encoding="utf-8")
+    build_corpus([raw], tmp_path / "out", analyses=False)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.doc_id.tolist() == ["x", "x_3", "x_2"]
+
+
+def test_hidden_folders_unbalanced_quotes_and_unicode_line_separators(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / ".ipynb_checkpoints").mkdir(parents=True)
+    (raw / ".ipynb_checkpoints" / "a-checkpoint.txt").write_text("Headline\n\nA checkpoint copy.\n", encoding="utf-8")
+    (raw / "q.csv").write_text('id,text\n1,"An unbalanced "quote" here.\n2,Second article about Raqqa.\n',
+                               encoding="utf-8")
+    (raw / "s.jsonl").write_text(json.dumps({"text": "Line one\u2028still the same row."}, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
+    build_corpus([raw], tmp_path / "out", analyses=False)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    rej = dict(pd.read_parquet(tmp_path / "out" / "rejects.parquet").pipe(lambda r: zip(r.path, r.reason)))
+    assert rej[".ipynb_checkpoints/a-checkpoint.txt"].startswith("hidden file or folder")
+    assert rej["q.csv#row=1"].startswith("malformed row")
+    # the U+2028 inside the JSON string does not split the row (the cleaner folds it into a space)
+    assert set(docs.body) == {"Line one still the same row.", "Second article about Raqqa."}
