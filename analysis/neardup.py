@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .text import tokenize
+from .checks import require_table
 
 SECTIONS = ("body", "comments")
 PAIR_COLUMNS = ["doc_a", "doc_b", "similarity", "containment"]
@@ -42,13 +43,7 @@ def check_table(table, *, columns: Sequence[str] = (), name: str = "documents") 
     if isinstance(table, (str, bytes, PathLike)):
         raise TypeError(f"`{name}` must be a pandas DataFrame (the corpus's {name} table, e.g. "
                         f"load_corpus().{name}); got {type(table).__name__} {str(table)[:60]!r}")
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"`{name}` must be a pandas DataFrame (the corpus's {name} table); got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"`{name}` must have the column(s) {', '.join(map(repr, missing))}; "
-                         f"got columns {', '.join(map(repr, table.columns))}")
-    return table
+    return require_table(table, columns, name, source=f"the corpus's {name} table")
 
 
 def check_choice(name: str, value, allowed: Sequence) -> None:

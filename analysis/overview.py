@@ -7,14 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .build import _reason_kind
+from .checks import require_table
 
 
 def _check(df, name: str, needed: tuple[str, ...]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`{name}` must be a pandas DataFrame (the build's {name} table); got {type(df).__name__}")
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise ValueError(f"`{name}` lacks columns {missing}; got {list(df.columns)}")
+    require_table(df, needed, name, source=f"the build's {name} table")
 
 
 def document_overview(documents: pd.DataFrame, *, title_width: int = 60) -> pd.DataFrame:

@@ -11,16 +11,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import figure_for, new_figure
+from ..checks import require_table
 
 
 def _need(table, columns: Sequence[str], name: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"`{name}` must be a pandas DataFrame (from analysis.compare); got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"`{name}` must have the column(s) {', '.join(map(repr, missing))}; "
-                         f"got {', '.join(map(repr, table.columns))}")
-    return table
+    return require_table(table, columns, name, source="from analysis.compare")
 
 
 def _pick(table: pd.DataFrame, column: str, keep: Sequence[str] | None) -> pd.DataFrame:
