@@ -58,7 +58,7 @@ class BuildSummary:
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
 TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
-ANALYSIS_MODULES = ("groups", "comention")
+ANALYSIS_MODULES = ("groups", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
 
@@ -115,10 +115,10 @@ def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool =
     _W["splitter"] = text.sentence_splitter()
     _W["analyses"] = analyses
     if analyses:
-        from . import comention, groups
+        from . import groups, relations
 
         _W["gazetteer"] = groups.load_gazetteer()
-        _W["cues"] = comention.load_cues()
+        _W["cues"] = relations.load_cues()
 
 
 def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

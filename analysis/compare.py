@@ -27,6 +27,7 @@ from scipy import sparse
 from scipy.stats import norm
 
 from . import config
+from .association import bh_qvalues
 from .neardup import (SECTIONS, check_choice, check_table, drop_syndicated, near_duplicates, section_texts,
                       syndication)
 from .text import tokenize
@@ -184,13 +185,13 @@ def distinctive_terms(documents: pd.DataFrame, *, by: str = "publisher", section
     p = norm.sf(z)
     if correction == "bonferroni":
         table["significant"] = p <= alpha / max(m, 1)
-    else:  # Benjamini-Hochberg: terms a source never uses have z < 0, so p > 1/2 and rank last
-        table["_p"] = p
-        table = table.sort_values(["source", "_p"], kind="stable")
-        rank = table.groupby("source").cumcount().to_numpy() + 1
-        ok = pd.Series(table["_p"].to_numpy() <= rank * alpha / max(m, 1), index=table.index)
-        last = ok.groupby(table["source"]).transform(lambda x: x[::-1].cummax()[::-1])
-        table = table.drop(columns="_p").assign(significant=last.astype(bool))
+    else:  # Benjamini-Hochberg over the m terms of each source
+        q = np.empty(len(p))
+        src = table["source"].to_numpy()
+        for s in sources:
+            sel = src == s
+            q[sel] = bh_qvalues(p[sel], m=max(m, int(sel.sum())))
+        table["significant"] = q <= alpha
     table = table[table["z"] > 0].sort_values(["source", "z", "term"], ascending=[True, False, True], kind="stable")
     n_sig = table.groupby("source")["significant"].sum()
     if top is not None:

@@ -23,6 +23,8 @@ BBC_DIR = SHARED_CORPUS_DIR / "bbc"
 BOILERPLATE_RULES = REFERENCE_DIR / "boilerplate.yaml"
 ABBREVIATIONS = REFERENCE_DIR / "abbreviations.txt"
 COLUMN_NAMES = REFERENCE_DIR / "columns.yaml"
+GAZETTEER = REFERENCE_DIR / "groups.yaml"
+RELATION_CUES = REFERENCE_DIR / "relation_cues.yaml"
 REGISTER_NAME = "metadata.csv"
 
 

@@ -471,6 +471,11 @@ def lineage_root(group_id: str, *, gazetteer: Gazetteer) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- tables
+def lineage_map(gazetteer: Gazetteer, *, collapse: bool) -> dict[str, str]:
+    """Every group id to itself, or (``collapse``) to its lineage root (jfs, hts -> nusra)."""
+    return {g: (gazetteer.lineage_root(g) if collapse else g) for g in gazetteer.groups}
+
+
 def _require(frame: object, columns: Iterable[str], name: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"`{name}` must be a pandas DataFrame; got {type(frame).__name__}.")

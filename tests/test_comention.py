@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from analysis import comention, groups, text
-from analysis.comention import comentions, load_cues, pair_statistics, sentence_polarities
+from analysis import comention, groups, relations, text, timeline
+from analysis.association import pair_statistics
+from analysis.comention import comentions
+from analysis.relations import load_cues, sentence_polarities
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +149,7 @@ def test_comentions_table_on_seeds(gaz, seeds):
     assert list(c.columns) == comention.COMENTION_COLUMNS
     assert set(c["level"]) == {"sentence", "paragraph", "document"}
     assert (c["group_a"] < c["group_b"]).all()
-    assert set(c["polarity"]) <= set(comention.POLARITIES)
+    assert set(c["polarity"]) <= set(relations.POLARITIES)
     d2 = c[(c["doc_id"] == "002_37241c7d1fbbb02d") & (c["level"] == "sentence")].set_index(["group_a", "group_b"])
     s32 = d2[d2["sentence"] == d2.loc[("nusra", "syrian_state"), "sentence"]]
     assert s32.loc[("ahrar_al_sham", "nusra"), "polarity"] == "coop"
@@ -257,16 +259,16 @@ def test_over_time_keeps_undated_apart(gaz, seeds):
                    "004_2a92430512ca9889"],
         "published": pd.to_datetime(["2015-10-25", None, "2015-06-01", "2018-06-25", None]),
         "published_provenance": ["explicit", "unknown", "explicit", "curated", "unknown"]})
-    ts = comention.comentions_over_time(c, docs, freq="Q")
+    ts = timeline.comentions_over_time(c, docs, freq="Q")
     assert set(ts.undated["doc_id"]) == {"001_b56186b7e25fdbe2", "004_2a92430512ca9889"}
     assert set(ts.dated["period"].dt.year) == {2015, 2018}
     row = ts.dated[(ts.dated["group_a"] == "ahrar_al_sham") & (ts.dated["group_b"] == "nusra")]
     assert row["period"].dt.strftime("%Y-%m").tolist() == ["2015-04", "2015-10"]
     assert row["n_explicit"].tolist() == [1, 1]
-    mt = comention.mentions_over_time(mentions, docs, freq="M", gazetteer=gaz, collapse_lineage=True)
+    mt = timeline.mentions_over_time(mentions, docs, freq="M", gazetteer=gaz, collapse_lineage=True)
     hts_2018 = mt.dated[(mt.dated["group_id"] == "nusra") & (mt.dated["period"] == "2018-06-01")]
     assert hts_2018["n_mentions"].item() == (mentions["doc_id"].eq("003_5d8a2d34b2c5a701")
                                               & mentions["group_id"].isin(["hts", "nusra"])).sum()
     assert hts_2018["n_curated"].item() == 1
     with pytest.raises(ValueError, match="`freq` must be one of 'M', 'Q', 'Y'; got 'W'"):
-        comention.comentions_over_time(c, docs, freq="W")
+        timeline.comentions_over_time(c, docs, freq="W")
