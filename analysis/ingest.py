@@ -153,12 +153,16 @@ def _match_columns(header: list[str], names: dict[str, list[str]], mapping: Mapp
 
 def _rows_to_records(rel: str, rows: Iterable[tuple[int, dict | None, str | None]], header, names, mapping,
                      rejects: list[Reject]) -> list[RawRecord]:
+    return list(_iter_row_records(rel, rows, header, names, mapping, rejects))
+
+
+def _iter_row_records(rel: str, rows: Iterable[tuple[int, dict | None, str | None]], header, names, mapping,
+                      rejects: list[Reject]):
     cols = _match_columns(header, names, mapping)
     if "text" not in cols:
         rejects.append(Reject(rel, f"no text column: looked for {', '.join(names['text'])}; "
                                    f"found {', '.join(map(str, header))} (map one with --column text=NAME)"))
-        return []
-    out = []
+        return
     stem = Path(rel).stem
     for rowno, row, problem in rows:
         where = f"{rel}#row={rowno}"
@@ -176,8 +180,7 @@ def _rows_to_records(rel: str, rows: Iterable[tuple[int, dict | None, str | None
                 fields[f] = fix_text(str(v)).strip()
         rid = row.get(cols["id"]) if "id" in cols else None
         rid = str(rid).strip() if rid is not None and str(rid).strip() else f"{stem}-{rowno}"
-        out.append(RawRecord(where, rid, "", "row", fix_text(text), fields))
-    return out
+        yield RawRecord(where, rid, "", "row", fix_text(text), fields)
 
 
 def _csv_rows(text):
@@ -238,36 +241,134 @@ def _jsonl_rows(text: str):
     return list(keys), parsed
 
 
-def _read_table_streaming(path: Path, rel: str, suffix: str, names, columns, rejects: list[Reject]):
-    """Read a UTF-8 table as a stream, without holding the whole file in memory twice. Returns
-    None (and adds nothing) when the file is not clean UTF-8: the caller then decodes it whole."""
+def _is_clean_utf8(path: Path) -> bool:
+    """True when the whole file decodes as UTF-8 and has no NUL byte in its head (read in blocks)."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         with open(path, "rb") as fb:
             head = fb.read(8192)
-        if not head or (b"\x00" in head):
-            return None
-        local: list[Reject] = []
-        with open(path, encoding="utf-8-sig", errors="strict", newline="") as f:
-            if suffix in {".jsonl", ".ndjson"}:
-                header, rows = _jsonl_rows(f.read())
-            else:
-                header, rows = _csv_rows(f)
-            if not header:
-                return None
-            out = _rows_to_records(rel, rows, header, names, columns, local)
+            if not head or b"\x00" in head:
+                return False
+            dec.decode(head)
+            while block := fb.read(1 << 20):
+                dec.decode(block)
+            dec.decode(b"", final=True)
     except (UnicodeDecodeError, OSError):
+        return False
+    return True
+
+
+def _stream_table(path: Path, rel: str, suffix: str, names, columns, rejects: list[Reject]):
+    """The records of a clean UTF-8 table, read as a stream (one row at a time, so a table of a million
+    rows never sits in memory whole), or None when the file is not clean UTF-8: the caller then
+    decodes it whole."""
+    if not _is_clean_utf8(path):
         return None
-    except ColumnMappingError as exc:
-        rejects.append(Reject(rel, str(exc)))
-        return []
-    rejects.extend(local)
-    return out
+
+    def gen():
+        local: list[Reject] = []
+        try:
+            with open(path, encoding="utf-8-sig", errors="strict", newline="") as f:
+                if suffix in {".jsonl", ".ndjson"}:
+                    header, rows = _jsonl_rows(f.read())
+                else:
+                    header, rows = _csv_rows(f)
+                if not header:
+                    rejects.append(Reject(rel, "no rows"))
+                    return
+                yield from _iter_row_records(rel, rows, header, names, columns, local)
+        except ColumnMappingError as exc:
+            local.append(Reject(rel, str(exc)))
+        finally:
+            rejects.extend(local)
+
+    return gen()
 
 
 def iter_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
+
+
+def is_register(path: Path, base: Path) -> bool:
+    """True for the analyst's register (``metadata.csv`` at the top of a raw folder)."""
+    return path.name == config.REGISTER_NAME and path.parent == base
+
+
+def read_file(path: Path, base: Path, *, names: dict[str, list[str]] | None = None,
+              columns: Mapping[str, str] | None = None) -> tuple[list[RawRecord], list[Reject]]:
+    """One input file (under the raw folder ``base``): its records and its rejects."""
+    rejects: list[Reject] = []
+    records = list(iter_file(path, base, names=names, columns=columns, rejects=rejects))
+    return records, rejects
+
+
+def iter_file(path: Path, base: Path, *, names: dict[str, list[str]] | None = None,
+              columns: Mapping[str, str] | None = None, rejects: list[Reject]):
+    """Yield the records of one input file (a table is read as a stream); its rejects are appended
+    to ``rejects`` as they are found."""
+    names = names or load_column_names()
+    rel = path.relative_to(base).as_posix()
+    folder = path.parent.relative_to(base).as_posix()
+    folder = "" if folder == "." else folder
+    if any(part.startswith(".") for part in path.relative_to(base).parts):
+        rejects.append(Reject(rel, "hidden file or folder (e.g. .ipynb_checkpoints), not read"))
+        return
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES:
+        rejects.append(Reject(rel, f"unsupported file type {suffix or '(none)'!r}: "
+                                   f"expected .txt, .html, .htm, .csv or .jsonl"))
+        return
+    if suffix in TABLE_SUFFIXES:
+        streamed = _stream_table(path, rel, suffix, names, columns, rejects)
+        if streamed is not None:
+            for r in streamed:
+                r.folder = folder
+                yield r
+            return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        rejects.append(Reject(rel, f"unreadable: {exc.strerror or exc}"))
+        return
+    text, problem, encoding = decode_with_encoding(data)
+    repair = encoding == "utf-8"  # mojibake is UTF-8 read as cp1252 and saved again as UTF-8
+    if problem:
+        rejects.append(Reject(rel, problem))
+        return
+    if not text.strip():
+        rejects.append(Reject(rel, "blank file (only white space)"))
+        return
+    if suffix in TEXT_SUFFIXES:
+        yield RawRecord(rel, path.stem, folder, "txt", fix_text(text, repair=repair))
+    elif suffix in HTML_SUFFIXES:
+        try:
+            body, fields = _read_html(text)
+        except Exception as exc:  # a broken page must not stop the build
+            rejects.append(Reject(rel, f"HTML extraction failed: {type(exc).__name__}: {exc}"))
+            return
+        if not body.strip():
+            rejects.append(Reject(rel, "no main text found in HTML"))
+            return
+        if fields.get("comments"):
+            fields["comments"] = fix_text(fields["comments"], repair=repair)
+        yield RawRecord(rel, path.stem, folder, "html", fix_text(body, repair=repair), fields)
+    else:
+        header, rows = _jsonl_rows(text) if suffix in {".jsonl", ".ndjson"} else _csv_rows(text)
+        if not header:
+            rejects.append(Reject(rel, "no rows"))
+            return
+        try:
+            got = _rows_to_records(rel, rows, header, names, columns, rejects)
+        except ColumnMappingError as exc:
+            rejects.append(Reject(rel, str(exc)))
+            return
+        for r in got:
+            r.folder = folder
+            yield r
 
 
 def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] | None = None,
@@ -285,67 +386,11 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
         if not root.exists():
             raise FileNotFoundError(f"raw path not found: {root}")
         base = root if root.is_dir() else root.parent
-        label = "" if root.is_dir() else ""
         for path in iter_files(root):
-            rel = label + path.relative_to(base).as_posix()
-            folder = path.parent.relative_to(base).as_posix()
-            folder = "" if folder == "." else folder
-            if path.name == config.REGISTER_NAME and path.parent == base:
+            if is_register(path, base):
                 registers.append(path)
                 continue
-            if any(part.startswith(".") for part in path.relative_to(base).parts):
-                rejects.append(Reject(rel, "hidden file or folder (e.g. .ipynb_checkpoints), not read"))
-                continue
-            suffix = path.suffix.lower()
-            if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES:
-                rejects.append(Reject(rel, f"unsupported file type {suffix or '(none)'!r}: "
-                                           f"expected .txt, .html, .htm, .csv or .jsonl"))
-                continue
-            if suffix in TABLE_SUFFIXES:
-                streamed = _read_table_streaming(path, rel, suffix, names, columns, rejects)
-                if streamed is not None:
-                    for r in streamed:
-                        r.folder = folder
-                    records.extend(streamed)
-                    continue
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                rejects.append(Reject(rel, f"unreadable: {exc.strerror or exc}"))
-                continue
-            text, problem, encoding = decode_with_encoding(data)
-            repair = encoding == "utf-8"  # mojibake is UTF-8 read as cp1252 and saved again as UTF-8
-            if problem:
-                rejects.append(Reject(rel, problem))
-                continue
-            if not text.strip():
-                rejects.append(Reject(rel, "blank file (only white space)"))
-                continue
-            if suffix in TEXT_SUFFIXES:
-                records.append(RawRecord(rel, path.stem, folder, "txt", fix_text(text, repair=repair)))
-            elif suffix in HTML_SUFFIXES:
-                try:
-                    body, fields = _read_html(text)
-                except Exception as exc:  # a broken page must not stop the build
-                    rejects.append(Reject(rel, f"HTML extraction failed: {type(exc).__name__}: {exc}"))
-                    continue
-                if not body.strip():
-                    rejects.append(Reject(rel, "no main text found in HTML"))
-                    continue
-                if fields.get("comments"):
-                    fields["comments"] = fix_text(fields["comments"], repair=repair)
-                records.append(RawRecord(rel, path.stem, folder, "html", fix_text(body, repair=repair), fields))
-            else:
-                header, rows = _jsonl_rows(text) if suffix in {".jsonl", ".ndjson"} else _csv_rows(text)
-                if not header:
-                    rejects.append(Reject(rel, "no rows"))
-                    continue
-                try:
-                    got = _rows_to_records(rel, rows, header, names, columns, rejects)
-                except ColumnMappingError as exc:
-                    rejects.append(Reject(rel, str(exc)))
-                    continue
-                for r in got:
-                    r.folder = folder
-                records.extend(got)
+            got, bad = read_file(path, base, names=names, columns=columns)
+            records.extend(got)
+            rejects.extend(bad)
     return records, rejects, registers
