@@ -1,39 +1,52 @@
-"""The corpus build: raw inputs -> Parquet tables (documents, sentences, rejects, mentions,
-comentions) in one output folder, plus ``build.json`` (what was built from what, and how long it
-took). See ``docs/data_contract.md`` for the columns.
+"""The corpus build: raw inputs -> partitioned Parquet tables (documents, sentences, rejects, mentions,
+comentions) in one output folder, with a manifest (see :mod:`analysis.store` for the folder and
+docs/data_contract.md for the columns).
 
-Deterministic: the same raw input and reference files give identical tables. Incremental: a
-document whose raw text, register entry and rules are unchanged is taken from the previous build
-(keyed by ``source_hash``) instead of being cleaned and split again.
+The build runs the stages declared in :mod:`analysis.stages` over partitions of documents, as Dask
+tasks (:mod:`analysis.executor`), with corpus-level reduce steps between them:
+
+1. **scan** (here): list and stat the raw files. If the stats, the settings and every stage's digest
+   equal the manifest's, the build is current and nothing else happens (a no-op rebuild).
+2. **read** (tasks, one per read unit: a table file, or a run of files): files -> record partitions,
+   cached by the unit's file stats; each record carries a digest, its site hint, its text hash and
+   its chrome candidate lines (:func:`analysis.clean.candidate_lines`).
+3. **reduce: context** (here, from the records' small columns only): document ids (unique across the
+   corpus), the register entry of each document, each document's site, and each site's repeated
+   lines (:func:`analysis.clean.repeated_from_candidates` over the site's distinct texts). A
+   partition's prepare key covers its records' digests and this context, so a change in one site's
+   chrome re-runs exactly the partitions holding that site's documents.
+4. **stages** (tasks, one per partition with a missing output): prepare -> mentions -> comentions.
+5. **reduce: duplicates** (here): in input order, the first copy of a text stays; later copies
+   become rejects ("duplicate text of <doc_id>") and are filtered out of their partitions.
+6. **publish**: table files linked (or, for partitions with duplicates, written filtered) into
+   ``<table>/``, the rejects table, then the manifest (last, atomically), then old files removed.
+
+Deterministic: the same raw input, settings, reference files, code and libraries give byte-identical
+tables with any scheduler. Incremental by partition: only partitions whose key changed run.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
-import os
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
-import pandas as pd
+from . import __version__, config, executor, store
+from .stages import PUBLIC_TABLES, READ, STAGES, load_references, stage_digest
 
-from . import __version__, clean, config, ingest, metadata, text
+PART_AVG = 1000  # = analysis.partitions.PART_AVG (not imported here: it would import pandas)
 
-#: Bump when the meaning of the tables changes, so old caches are not reused.
-SCHEMA_VERSION = "1"
-PARALLEL_MIN_DOCS = 2000
-PARALLEL_MIN_BYTES = 4_000_000  # raw input size from which worker processes pay off
-CHUNK = 500
+__all__ = ["BuildSummary", "build_corpus", "check_raw", "check_columns", "scan", "is_current", "corpus_name",
+           "UNIT_FILES", "UNIT_BYTES"]
 
-DOC_COLUMNS = ["doc_id", "path", "outlet", "publisher", "author", "title", "published", "published_provenance",
-               "republished", "republished_provenance", "url", "curated_fields", "body", "comments", "boilerplate",
-               "n_words", "n_comment_words", "content_hash", "source_hash"]
-SENT_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
-TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
+#: A read unit of plain files ends after a file whose path hash is 0 modulo UNIT_FILES (content-defined,
+#: so adding a file moves no other boundary), or at UNIT_BYTES of input.
+UNIT_FILES, UNIT_BYTES = 512, 64_000_000
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 
 
 @dataclass
@@ -45,159 +58,325 @@ class BuildSummary:
     rejects_by_reason: dict
     reused: int
     seconds: float
+    partitions: int = 0
+    ran: int = 0
+    mode: str = ""
 
     def __str__(self) -> str:
-        lines = [f"built {self.documents:,} documents, {self.sentences:,} sentences "
-                 f"({self.reused:,} documents reused) in {self.seconds:.1f} s -> {self.out_dir}",
+        how = "nothing changed" if self.ran == 0 and self.reused == self.documents else \
+            f"{self.ran} of {self.partitions} partitions built{', ' + self.mode if self.mode else ''}"
+        lines = [f"built {self.documents:,} documents, {self.sentences:,} sentences ({self.reused:,} documents reused; "
+                 f"{how}) in {self.seconds:.1f} s -> {self.out_dir}",
                  f"rejects: {self.rejects:,}"]
         lines += [f"  {n:>6,}  {reason}" for reason, n in sorted(self.rejects_by_reason.items(), key=lambda x: -x[1])]
         return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- fingerprints
+# --------------------------------------------------------------------------- arguments
 
-#: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
-ANALYSIS_MODULES = ("groups", "relations", "comention")
-ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
+def check_raw(raw: object, *, name: str = "raw") -> list[Path]:
+    """Raw folders or files as absolute paths (relative ones resolve against the current folder)."""
+    if isinstance(raw, (str, Path)):
+        raw = [raw]
+    if isinstance(raw, (bytes, Mapping)) or not isinstance(raw, Iterable):
+        raise TypeError(f"`{name}` must be a raw folder or file (str or Path) or a list of them; "
+                        f"got {type(raw).__name__} {raw!r}")
+    paths = list(raw)
+    if not paths:
+        raise ValueError(f"`{name}` must name at least one raw folder or file; got an empty list")
+    out = []
+    for p in paths:
+        if not isinstance(p, (str, Path)) or str(p).strip() == "":
+            raise TypeError(f"`{name}` must hold folder or file paths (str or Path); got {p!r} in {paths!r}")
+        path = Path(p).expanduser().absolute()
+        if not path.exists():
+            raise FileNotFoundError(f"`{name}`: no such file or folder: {p}")
+        out.append(path)
+    return out
 
 
-def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
-    h = hashlib.sha256(SCHEMA_VERSION.encode())
-    for name in modules:
-        p = Path(__file__).parent / f"{name}.py"
-        if p.exists():
-            h.update(name.encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+def check_columns(columns: object) -> dict[str, str]:
+    from .ingest import FIELDS
+
+    if columns is None:
+        return {}
+    if not isinstance(columns, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+        raise TypeError(f"`columns` must map fields to column names, e.g. {{'text': 'story'}}; got {columns!r}")
+    bad = sorted(set(columns) - set(FIELDS))
+    if bad:
+        raise ValueError(f"`columns` keys must be among {', '.join(FIELDS)}; got {', '.join(bad)}")
+    return dict(sorted(columns.items()))
 
 
-#: Reference files the build reads (others, such as framing.yaml, are read by the analyses that use them).
-BUILD_FILES = ("boilerplate.yaml", "sites.yaml", "columns.yaml", "abbreviations.txt")
+def corpus_name(raw: list[Path]) -> str:
+    """"seeds" for the project's own data/raw; else the first raw folder's name or file's stem."""
+    if len(raw) == 1 and raw[0].resolve() == config.RAW_DIR.resolve():
+        return "seeds"
+    return raw[0].stem or "corpus"
 
 
-def _reference_digest() -> str:
+# --------------------------------------------------------------------------- scan (cheap: stat only)
+
+def _walk(root: Path):
+    from .ingest import iter_files  # the walker the read stage uses (no heavy imports at module level)
+
+    return iter_files(root)
+
+
+def scan(raw: list[Path]) -> tuple[list[dict], str]:
+    """(one entry per raw root: base, files as (relative path, size, mtime_ns), registers), digest of it all)."""
     h = hashlib.sha256()
-    for name in BUILD_FILES + ANALYSIS_FILES:
-        p = config.REFERENCE_DIR / name
-        h.update(name.encode())
-        h.update(p.read_bytes() if p.exists() else b"")
-    return h.hexdigest()[:16]
-
-
-def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = None) -> str:
-    """Cheap fingerprint of what a build depends on: raw file names, sizes and modification
-    times, the reference files, the code and the options."""
-    h = hashlib.sha256()
-    for root in raw_paths:
-        root = Path(root)
-        h.update(str(root.resolve()).encode())
-        if not root.exists():
-            h.update(b"missing")
-            continue
-        for p in ingest.iter_files(root):
+    roots = []
+    for root in raw:
+        base = root if root.is_dir() else root.parent
+        files, registers = [], []
+        for p in _walk(root):
             st = p.stat()
-            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    h.update(json.dumps(sorted((columns or {}).items())).encode())
-    h.update(_reference_digest().encode())
-    h.update(_code_digest(TEXT_MODULES + ANALYSIS_MODULES).encode())
-    return h.hexdigest()[:24]
+            rel = p.relative_to(base).as_posix()
+            entry = (rel, st.st_size, st.st_mtime_ns)
+            (registers if p.name == config.REGISTER_NAME and p.parent == base else files).append(entry)
+            h.update(f"{root}|{rel}|{st.st_size}|{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        roots.append({"root": str(root), "base": str(base), "files": files, "registers": registers})
+    return roots, h.hexdigest()[:24]
 
 
-# --------------------------------------------------------------------------- per-document work
-
-_W: dict = {}
-
-
-def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool = False) -> None:
-    _W["rules"] = rules
-    _W["sites"] = sites
-    _W["splitter"] = text.sentence_splitter()
-    _W["analyses"] = analyses
-    if analyses:
-        from . import groups, relations
-
-        _W["gazetteer"] = groups.load_gazetteer()
-        _W["cues"] = relations.load_cues()
+def _stages(analyses: bool):
+    return STAGES if analyses else tuple(s for s in STAGES if s.name == "prepare")
 
 
-def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions and co-mentions of a chunk of whole documents (both only look within a document)."""
-    from . import comention, groups
-
-    mentions = groups.find_mentions(sentences, gazetteer=_W["gazetteer"])
-    return mentions, comention.comentions(mentions, sentences, cues=_W["cues"], gazetteer=_W["gazetteer"])
+def _build_digest(settings: dict, scan_digest: str, analyses: bool) -> str:
+    parts = {"settings": settings, "scan": scan_digest, "read": stage_digest(READ),
+             "stages": {s.name: stage_digest(s) for s in _stages(analyses)}}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
-    """One document: clean, resolve metadata, split. Returns (document row, sentence columns, reject reason)."""
-    doc_id, rec, register, repeated, source_hash = job
-    rules, sites, splitter = _W["rules"], _W["sites"], _W["splitter"]
-    field_title = rec.fields.get("title")
-    cleaned = clean.clean(rec.text, rules=rules, repeated=repeated, title=field_title,
-                          find_title=rec.kind == "txt")
-    html_comments = rec.fields.get("comments")
-    comments = cleaned.comments
-    if html_comments:
-        extra = clean.clean(html_comments, rules=rules, repeated=repeated, find_title=False)
-        comments = "\n\n".join(x for x in (comments, extra.body, extra.comments) if x)
-    if not cleaned.body.strip():
-        return None, None, "no article text after cleaning (every line was boilerplate or comments)"
-    text_meta = metadata.from_text(rec.text, sites=sites) if rec.kind != "row" else {}
-    field_meta = {"title": field_title, "author": rec.fields.get("author"), "url": rec.fields.get("url"),
-                  "outlet": rec.fields.get("source"), "publisher": None,
-                  "date": metadata.parse_date(rec.fields.get("date"))}
-    if rec.fields.get("date") and field_meta["date"] is None:
-        field_meta["date_unparsed"] = rec.fields["date"]
-    meta = metadata.resolve(text_meta=text_meta, field_meta=field_meta, register=register, body=cleaned.body)
-    if meta.get("title") is None:
-        meta["title"] = cleaned.title
-    norm = " ".join(cleaned.body.split()).lower()
-    row = {
-        "doc_id": doc_id, "path": rec.path,
-        **{k: meta.get(k) for k in ("outlet", "publisher", "author", "title", "published", "published_provenance",
-                                   "republished", "republished_provenance", "url", "curated_fields")},
-        "body": cleaned.body, "comments": comments, "boilerplate": "\n".join(cleaned.boilerplate),
-        "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
-        "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": source_hash,
-    }
-    cols = {c: [] for c in SENT_COLUMNS}
-    for section, s in (("body", cleaned.body), ("comments", comments)):
-        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
-            cols["doc_id"].append(doc_id)
-            cols["section"].append(section)
-            cols["paragraph"].append(p)
-            cols["sentence"].append(n)
-            cols["start"].append(a)
-            cols["end"].append(b)
-            cols["text"].append(s[a:b])
-    row["_warning"] = f"date not understood: {field_meta['date_unparsed']!r}" if "date_unparsed" in field_meta else None
-    return row, cols, None
-
-
-def _process_chunk(jobs: list) -> tuple[list, pd.DataFrame, tuple | None]:
-    """Process a chunk of jobs: (per job (row, reason), the chunk's sentences as one table, and
-    its (mentions, comentions) when the build makes the analyses)."""
-    out, cols = [], {c: [] for c in SENT_COLUMNS}
-    for job in jobs:
-        try:
-            row, c, reason = _process(job)
-        except Exception as exc:  # one bad document never stops a build: it becomes a reject
-            row, c, reason = None, None, f"processing failed: {type(exc).__name__}: {str(exc)[:200]}"
-        out.append((row, reason))
-        if c:
-            for k in SENT_COLUMNS:
-                cols[k].extend(c[k])
-    sents = pd.DataFrame(cols, columns=SENT_COLUMNS)
-    return out, sents, (_analyse(sents) if _W.get("analyses") else None)
+def is_current(out_dir: Path, manifest: dict | None, settings: dict, *, analyses: bool = True) -> bool:
+    """True when ``manifest`` describes a build of these settings from the raw files as they are now
+    and every file it lists exists: only stats files and reads small reference files."""
+    if not manifest or manifest.get("settings") != settings:
+        return False
+    _roots, digest = scan([Path(p) for p in settings["raw"]])
+    if manifest.get("build_digest") != _build_digest(settings, digest, analyses and manifest.get("analyses", True)):
+        return False
+    return all((Path(out_dir) / f).exists() for files in manifest["tables"].values() for f in files)
 
 
 # --------------------------------------------------------------------------- the build
 
-def _assign_ids(records: list[ingest.RawRecord]) -> list[str]:
-    stems = Counter(r.stem for r in records)
-    ids = [f"{r.folder}/{r.stem}" if stems[r.stem] > 1 and r.kind != "row" and r.folder else r.stem
-           for r in records]
+def build_corpus(raw_paths: Iterable[Path | str] | Path | str | None = None, out_dir: Path | str | None = None, *,
+                 columns: Mapping[str, str] | None = None, workers: int | None = None, scheduler: object = None,
+                 progress: bool | None = None, incremental: bool = True, analyses: bool = True,
+                 partition_size: int = PART_AVG) -> BuildSummary:
+    """Build the processed tables from the raw inputs (see the module docstring for the steps).
+
+    raw_paths: folders or files (default ``data/raw``); out_dir: output folder (default
+    ``data/processed``); columns: explicit column mapping for tabular inputs, e.g.
+    ``{"text": "story", "date": "day"}``; workers: local processes (default: every core, capped at the
+    cores available); scheduler: ``"auto"``/None, ``"sync"``, ``"processes"``, a Dask scheduler address
+    (``"tcp://host:8786"``) or a ``distributed.Client``; progress: a progress bar (default: on large
+    builds in a terminal); incremental: reuse what is still valid (False: rebuild every partition);
+    analyses: also build the ``mentions`` and ``comentions`` tables; partition_size: documents per
+    partition on average (the unit of incremental rebuilds and of the tasks).
+    """
+    t0 = time.perf_counter()
+    raw = check_raw([config.RAW_DIR] if raw_paths is None else raw_paths, name="raw_paths")
+    out = store.check_out_dir(config.PROCESSED_DIR if out_dir is None else out_dir, raw=raw, name="out_dir")
+    columns = check_columns(columns)
+    workers = executor.check_workers(workers)
+    if isinstance(partition_size, bool) or not isinstance(partition_size, int) or partition_size < 1:
+        raise ValueError(f"`partition_size` must be a whole number of documents, 1 or more; got {partition_size!r}")
+    executor.resolve_scheduler(scheduler, n_tasks=0, work=0, workers=workers)  # a bad scheduler fails before work
+    with store.BuildLock(out):
+        return _build(raw, out, columns, t0, workers=workers, scheduler=scheduler, progress=progress,
+                      incremental=incremental, analyses=analyses, partition_size=partition_size)
+
+
+def _h(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, analyses,
+           partition_size) -> BuildSummary:
+    settings = {"raw": [str(p) for p in raw], "columns": columns, "name": corpus_name(raw)}
+    if partition_size != PART_AVG:
+        settings["partition_size"] = partition_size
+    roots, scan_digest = scan(raw)
+    settings["registers"] = [str(Path(r["base"]) / rel) for r in roots for rel, _, _ in r["registers"]]
+    build_digest = _build_digest(settings, scan_digest, analyses)
+    previous = store.read_manifest(out)
+    if incremental and previous and previous.get("build_digest") == build_digest and all(
+            (out / f).exists() for files in previous["tables"].values() for f in files):
+        c = previous["counts"]
+        return BuildSummary(out, c["documents"], c["sentences"], c["rejects"], previous["rejects_by_reason"],
+                            c["documents"], time.perf_counter() - t0, len(previous["partitions"]), 0)
+    if not incremental:
+        store.collect_garbage(out, keep=())  # a full rebuild: nothing is reused
+    stages = _stages(analyses)
+    show = progress if progress is not None else sys.stderr.isatty()
+
+    # read: one task per unit whose index is missing
+    read_digest = stage_digest(READ)
+    units = _plan_units(roots, columns, read_digest, str(out), partition_size)
+    todo = list({u["key"]: u for u in units if not _unit_index(out, u["key"]).exists()}.values())
+    mode = ""
+    if todo:
+        refs = load_references(READ.references)
+        work = sum(len(u["files"]) for u in todo) * (100 if any(f.endswith(TABLE_SUFFIXES) for u in todo
+                                                                for f in u["files"]) else 1)
+        from .partitions import read_unit
+
+        executor.run_tasks(read_unit, todo, refs, scheduler=scheduler, workers=workers, work=work,
+                           progress=show and work >= executor.SMALL_WORK)
+    indexes = [json.loads(_unit_index(out, u["key"]).read_text(encoding="utf-8")) for u in units]
+
+    # reduce: the corpus-level context of every record
+    parts, rejects, contexts = _context(out, roots, indexes, stages)
+    todo_parts = [p for p in parts if not all(_part(out, t, p["keys"][t]).exists() for s in stages for t in s.outputs)]
+    ran = 0
+    if todo_parts:
+        refs = load_references({r for s in stages for r in s.references})
+        from .partitions import run_partition
+
+        specs = [{"out_dir": str(out), "keys": p["keys"], "context": contexts[p["index"]]} for p in todo_parts]
+        work = sum(p["n"] for p in todo_parts)
+        mode = executor.resolve_scheduler(scheduler, n_tasks=len(specs), work=work, workers=workers)[0]
+        executor.run_tasks(run_partition, specs, refs, scheduler=scheduler, workers=workers, work=work,
+                           progress=show and work >= executor.SMALL_WORK)
+        ran = len(todo_parts)
+    del contexts
+
+    # reduce: duplicate texts; then publish
+    tables, doc_rejects, counts = _publish(out, parts, stages)
+    rejects.extend(doc_rejects)
+    rejects_file = _write_rejects(out, rejects)
+    tables["rejects"] = [rejects_file]
+    by_reason = dict(sorted(Counter(_reason_kind(r) for _, r in rejects).items()))
+    seconds = time.perf_counter() - t0
+    reused = counts["documents"] - sum(p["n"] for p in todo_parts)
+    manifest = {"version": __version__, "settings": settings, "build_digest": build_digest, "analyses": analyses,
+                "tables": {t: tables.get(t, []) for t in PUBLIC_TABLES if t in tables},
+                "partitions": [{"keys": p["keys"], "documents": p["documents"]} for p in parts],
+                "units": [u["key"] for u in units],
+                "counts": {**counts, "rejects": len(rejects)}, "rejects_by_reason": by_reason,
+                "seconds": round(seconds, 2)}
+    store.write_manifest(out, manifest)
+    keep = {f for files in manifest["tables"].values() for f in files}
+    keep |= {f"{store.PARTS}/read/{u['key']}.json" for u in units}
+    keep |= {f"{store.PARTS}/{t}/{k}.parquet" for p in parts for t, k in p["keys"].items()}
+    store.collect_garbage(out, keep)
+    return BuildSummary(out, counts["documents"], counts["sentences"], len(rejects), by_reason, max(reused, 0),
+                        seconds, len(parts), ran, mode)
+
+
+def _unit_index(out: Path, key: str) -> Path:
+    return out / store.PARTS / "read" / f"{key}.json"
+
+
+def _part(out: Path, table: str, key: str) -> Path:
+    return out / store.PARTS / table / f"{key}.parquet"
+
+
+def _plan_units(roots: list[dict], columns: dict, read_digest: str, out: str, partition_size: int) -> list[dict]:
+    """Read units in input order: each table file alone; other files in content-defined runs."""
+    units = []
+    for r in roots:
+        run: list[tuple] = []
+        size = 0
+
+        def close():
+            nonlocal size
+            if run:
+                units.append({"out_dir": out, "base": r["base"], "files": [f[0] for f in run], "columns": columns,
+                              "digest": read_digest, "partition_size": partition_size,
+                              "key": _h(read_digest, columns, partition_size, r["base"], run)})
+                run.clear()
+                size = 0
+
+        for entry in r["files"]:
+            rel, nbytes = entry[0], entry[1]
+            if rel.lower().endswith(TABLE_SUFFIXES):
+                close()
+                run.append(entry)
+                close()
+                continue
+            run.append(entry)
+            size += nbytes
+            if size >= UNIT_BYTES or int(hashlib.sha256(rel.encode("utf-8", "surrogateescape")).hexdigest()[:8], 16) \
+                    % UNIT_FILES == 0:
+                close()
+        close()
+    return units
+
+
+# --------------------------------------------------------------------------- reduce: context
+
+SUMMARY_COLUMNS = ["path", "stem", "folder", "kind", "source", "digest", "site_hint", "text_hash", "lines"]
+
+
+def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple[list[dict], list, dict]:
+    """Partitions with their keys, the read and register rejects, and each partition's prepare context
+    (a callable per partition index, so contexts are made only for the partitions that run)."""
+    import pandas as pd
+
+    from . import clean, metadata
+
+    rejects = [tuple(r) for idx in indexes for r in idx["rejects"]]
+    register: dict[str, dict] = {}
+    for r in roots:
+        for rel, _, _ in r["registers"]:
+            entries, reg_rejects = metadata.load_register(Path(r["base"]) / rel)
+            register.update(entries)
+            rejects.extend((x.path, x.reason) for x in reg_rejects)
+    chunks = [c for idx in indexes for c in idx["chunks"]]
+    frames = [store.read_table([_part(out, "records", c["key"])], columns=SUMMARY_COLUMNS) for c in chunks]
+    recs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
+    del frames
+    paths, kinds = recs["path"].tolist(), recs["kind"].tolist()
+    ids = _assign_ids(recs["stem"].tolist(), recs["folder"].tolist(), kinds)
+    regs = [register.get(p) or register.get(Path(p.split("#")[0]).name if k != "row" else p) or register.get(i)
+            for p, k, i in zip(paths, kinds, ids)]
+    unused = set(register) - set(paths) - {Path(p).name for p in paths} - set(ids)
+    rejects.extend((f"{config.REGISTER_NAME}:{key}", "register entry matches no input document") for key in sorted(unused))
+
+    # each document's site, and each site's repeated lines (over its distinct multi-line texts)
+    sites = [(reg or {}).get("outlet") or src or (hint if k != "row" else None) or f"folder:{folder}"
+             for reg, src, hint, k, folder in zip(regs, recs["source"], recs["site_hint"], kinds, recs["folder"])]
+    rules = clean.load_rules()
+    by_site: dict[str, dict] = defaultdict(dict)
+    for site, th, lines in zip(sites, recs["text_hash"], recs["lines"]):
+        if lines is not None:
+            by_site[site].setdefault(th, lines)
+    repeated = {s: sorted(clean.repeated_from_candidates(d.values(), min_docs=rules.min_docs, min_share=rules.min_share))
+                for s, d in by_site.items() if len(d) >= rules.min_docs}
+    rep_digest = {s: _h(v) for s, v in repeated.items()}
+    digests = {s.name: stage_digest(s) for s in stages}
+    source_hashes = [_h(digests["prepare"], d, reg, rep_digest.get(s, ""))[:32]
+                     for d, reg, s in zip(recs["digest"], regs, sites)]
+
+    parts, contexts, pos = [], {}, 0
+    for i, c in enumerate(chunks):
+        sl = slice(pos, pos + c["n"])
+        pos += c["n"]
+        doc_ids = ids[sl]
+        psites = sorted(set(sites[sl]))
+        ctx = {"docs": [{"doc_id": d, "register": reg, "site": s, "source_hash": sh}
+                        for d, reg, s, sh in zip(doc_ids, regs[sl], sites[sl], source_hashes[sl])],
+               "repeated": {s: repeated[s] for s in psites if s in repeated}}
+        keys = {"records": c["key"]}
+        for stage in stages:
+            k = _h(digests[stage.name], [keys[t] for t in stage.inputs],
+                   [doc_ids, source_hashes[sl]] if stage.context else None)
+            keys.update({t: k for t in stage.outputs})
+        parts.append({"index": i, "keys": keys, "n": c["n"], "doc_ids": doc_ids})
+        contexts[i] = ctx
+    return parts, rejects, contexts
+
+
+def _assign_ids(stems: list[str], folders: list[str], kinds: list[str]) -> list[str]:
+    """Document ids: the file stem (or a row's id), with its folder where stems repeat, then a
+    ``_2``, ``_3`` suffix where an id is still taken."""
+    counts = Counter(stems)
+    ids = [f"{f}/{s}" if counts[s] > 1 and k != "row" and f else s for s, f, k in zip(stems, folders, kinds)]
     taken = set(ids)
     first: set[str] = set()
     out = []
@@ -214,228 +393,67 @@ def _assign_ids(records: list[ingest.RawRecord]) -> list[str]:
     return out
 
 
-def _source_hash(rec: ingest.RawRecord, register: dict | None, repeated_digest: str, settings: str) -> str:
-    h = hashlib.sha256(settings.encode())
-    h.update(rec.path.encode())
-    h.update(rec.text.encode())
-    h.update(json.dumps(rec.fields, sort_keys=True, default=str).encode())
-    h.update(json.dumps(register or {}, sort_keys=True, default=str).encode())
-    h.update(repeated_digest.encode())
-    return h.hexdigest()[:32]
+# --------------------------------------------------------------------------- reduce: duplicates, publish
+
+def _publish(out: Path, parts: list[dict], stages) -> tuple[dict, list, dict]:
+    """Drop later copies of a text (first copy in input order stays), link or write the final table
+    files, and list the per-document rejects in input order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    tables: dict[str, list[str]] = defaultdict(list)
+    first: dict[str, str] = {}
+    rejects: list[tuple[str, str]] = []
+    counts = Counter()
+    public = [t for s in stages for t in s.outputs if t in PUBLIC_TABLES]
+    for p in parts:
+        keys = p["keys"]
+        docs = pq.read_table(_part(out, "documents", keys["documents"]), columns=["doc_id", "path", "content_hash"])
+        notes = pq.read_table(_part(out, "notes", keys["notes"]), columns=["doc_id", "path", "reason"]).to_pylist()
+        by_id: dict[str, list] = defaultdict(list)
+        for n in notes:
+            by_id[n["doc_id"]].append((n["path"], n["reason"]))
+        kept = {d: (path, h) for d, path, h in zip(*(docs.column(c).to_pylist() for c in ("doc_id", "path",
+                                                                                         "content_hash")))}
+        drop = []
+        for doc_id in p["doc_ids"]:
+            rejects.extend(by_id.get(doc_id, ()))
+            if doc_id in kept:
+                path, h = kept[doc_id]
+                if h in first:
+                    drop.append(doc_id)
+                    rejects.append((path, f"duplicate text of {first[h]}"))
+                else:
+                    first[h] = doc_id
+        p["documents"] = len(kept) - len(drop)
+        suffix = f"-{_h(drop)[:8]}" if drop else ""
+        for t in public:
+            src = _part(out, t, keys[t])
+            rel = f"{t}/{keys[t]}{suffix}.parquet"
+            if drop:
+                table = pq.read_table(src)
+                table = table.filter(pc.invert(pc.is_in(table.column("doc_id"), value_set=pa.array(drop))))
+                if not (out / rel).exists():
+                    store.write_parquet(table, out / rel)
+                n = table.num_rows
+            else:
+                store.link_into(src, out / rel)
+                n = pq.ParquetFile(out / rel).metadata.num_rows
+            counts[t] += n
+            tables[t].append(rel)
+    return dict(tables), rejects, dict(counts)
 
 
-def _analysis_digest() -> str:
-    """What the mentions and co-mentions depend on besides the sentences: code and reference files."""
-    h = hashlib.sha256(_code_digest(ANALYSIS_MODULES).encode())
-    for name in ANALYSIS_FILES:
-        p = config.REFERENCE_DIR / name
-        h.update(p.read_bytes() if p.exists() else b"")
-    return h.hexdigest()[:16]
+def _write_rejects(out: Path, rejects: list[tuple[str, str]]) -> str:
+    import pandas as pd
 
+    from .stages import to_arrow
 
-def _analyses_available() -> bool:
-    try:
-        from . import comention, groups  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _previous(out_dir: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    try:
-        docs = pd.read_parquet(out_dir / "documents.parquet")
-        sents = pd.read_parquet(out_dir / "sentences.parquet")
-        return docs, sents
-    except Exception:  # no previous build, or one from an older schema: rebuild everything
-        return None, None
-
-
-def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | str | None = None, *,
-                 columns: Mapping[str, str] | None = None, workers: int | None = None,
-                 progress: bool | None = None, incremental: bool = True, analyses: bool = True) -> BuildSummary:
-    """Build the processed tables from the raw inputs.
-
-    raw_paths: folders or files (default ``data/raw``); out_dir: output folder (default
-    ``data/processed``); columns: explicit column mapping for tabular inputs, e.g.
-    ``{"text": "story", "date": "day"}``; workers: processes for cleaning and splitting (default:
-    all cores for large corpora); progress: show a progress bar (default: on large corpora when
-    writing to a terminal); analyses: also build the ``mentions`` and ``comentions`` tables.
-    """
-    if isinstance(raw_paths, (str, Path)):
-        raw_paths = [raw_paths]
-    raw_paths = [Path(p) for p in (raw_paths or [config.RAW_DIR])]
-    out_dir = Path(out_dir or config.PROCESSED_DIR)
-    for p in raw_paths:
-        if out_dir.resolve() == p.resolve() or p.resolve() in out_dir.resolve().parents:
-            raise ValueError(f"`out_dir` must not be inside a raw folder (raw data is never written to); "
-                             f"got out_dir={out_dir} inside raw path {p}")
-    t0 = time.perf_counter()
-    fp = fingerprint(raw_paths, columns)
-    rules, sites = clean.load_rules(), metadata.load_sites()
-    analyses = analyses and _analyses_available()
-    workers = workers or (os.cpu_count() or 1)
-    raw_bytes = sum(p.stat().st_size for r in raw_paths for p in ingest.iter_files(r))
-    pool = None
-    if workers > 1 and raw_bytes >= PARALLEL_MIN_BYTES:
-        # Start the workers before the corpus is read, so they do not inherit its memory.
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites, analyses))
-    try:
-        return _build(raw_paths, out_dir, fp, t0, rules, sites, pool, columns=columns, progress=progress,
-                      incremental=incremental, analyses=analyses)
-    finally:
-        if pool is not None:
-            pool.terminate()
-
-
-def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress, incremental, analyses):
-    records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
-    register: dict[str, dict] = {}
-    for reg in registers:
-        entries, reg_rejects = metadata.load_register(reg)
-        register.update(entries)
-        rejects.extend(reg_rejects)
-    ids = _assign_ids(records)
-    regs = [register.get(r.path) or register.get(Path(r.path.split("#")[0]).name if r.kind != "row" else r.path)
-            or register.get(i) for r, i in zip(records, ids)]
-    unused = set(register) - {r.path for r in records} - {Path(r.path).name for r in records} - set(ids)
-    for key in sorted(unused):
-        rejects.append(ingest.Reject(f"{config.REGISTER_NAME}:{key}", "register entry matches no input document"))
-
-    # Site of each document (for the repeated-line detector): detected outlet, register, field, folder.
-    site_of = []
-    for rec, reg in zip(records, regs):
-        site = (reg or {}).get("outlet") or rec.fields.get("source")
-        if not site and rec.kind != "row":
-            site = next((s.outlet for s in sites.sites if any(p.search(rec.text) for p in s.detect)), None)
-        site_of.append(site or f"folder:{rec.folder}")
-    by_site: dict[str, list[int]] = defaultdict(list)
-    for i, (rec, site) in enumerate(zip(records, site_of)):
-        if "\n" in rec.text:
-            by_site[site].append(i)
-    repeated: dict[str, frozenset] = {}
-    for site, idx in by_site.items():
-        if len(idx) >= rules.min_docs:
-            repeated[site] = clean.repeated_lines((records[i].text for i in idx), min_docs=rules.min_docs,
-                                                  min_share=rules.min_share)
-    rep_digest = {s: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest()[:16] for s, v in repeated.items()}
-
-    settings = "|".join([SCHEMA_VERSION, _code_digest(), rules.digest, sites.digest,
-                         hashlib.sha256(config.ABBREVIATIONS.read_bytes()).hexdigest()[:16]])
-    jobs = []
-    for rec, i, reg, site in zip(records, ids, regs, site_of):
-        rep = repeated.get(site, frozenset())
-        jobs.append((i, rec, reg, rep, _source_hash(rec, reg, rep_digest.get(site, ""), settings)))
-
-    old_docs, old_sents = _previous(out_dir) if incremental else (None, None)
-    reuse = {}
-    if old_docs is not None and "source_hash" in old_docs:
-        wanted = {j[4] for j in jobs}
-        hit = old_docs[old_docs["source_hash"].isin(wanted)]
-        reuse = {h: d for h, d in zip(hit["source_hash"], hit.to_dict("records"))}
-    todo = [j for j in jobs if j[4] not in reuse]
-    show = progress if progress is not None else (len(todo) >= 5000 and sys.stderr.isatty())
-    bar = None
-    if show:
-        from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="doc", desc="cleaning and splitting", file=sys.stderr)
-    chunks = [todo[k:k + CHUNK] for k in range(0, len(todo), CHUNK)]
-    results: dict[str, tuple] = {}
-    sent_parts: list[pd.DataFrame] = []
-    mention_parts: list[pd.DataFrame] = []
-    comention_parts: list[pd.DataFrame] = []
-
-    def collect(chunk, res):
-        rows, sents, found = res
-        for job, r in zip(chunk, rows):
-            results[job[4]] = r
-            job[1].text = ""  # the raw text is no longer needed: free it as we go
-        sent_parts.append(sents)
-        if found is not None:
-            mention_parts.append(found[0])
-            comention_parts.append(found[1])
-        if bar:
-            bar.update(len(chunk))
-
-    if pool is not None and len(todo) >= PARALLEL_MIN_DOCS:
-        for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
-            collect(chunk, res)
-    else:
-        _init_worker(rules, sites, analyses)
-        for chunk in chunks:
-            collect(chunk, _process_chunk(chunk))
-    if bar:
-        bar.close()
-
-    # Assemble in input order; drop duplicate texts (the first copy stays).
-    doc_rows, first_of = [], {}
-    reused_ids: dict[str, str] = {}
-    for (doc_id, rec, _reg, _rep, sh) in jobs:
-        if sh in reuse:
-            row = dict(reuse[sh])
-            row["_warning"] = None
-            reused_ids[row["doc_id"]] = doc_id
-        else:
-            row, reason = results.pop(sh)
-            if reason:
-                rejects.append(ingest.Reject(rec.path, reason))
-                continue
-        if row.get("_warning"):
-            rejects.append(ingest.Reject(rec.path, f"kept, but {row['_warning']}"))
-        if row["content_hash"] in first_of:
-            rejects.append(ingest.Reject(rec.path, f"duplicate text of {first_of[row['content_hash']]}"))
-            continue
-        first_of[row["content_hash"]] = doc_id
-        row["doc_id"] = doc_id
-        row.pop("_warning", None)
-        doc_rows.append(row)
-    if reused_ids:
-        old = old_sents[old_sents["doc_id"].isin(list(reused_ids))].copy()
-        old["doc_id"] = old["doc_id"].map(reused_ids)
-        sent_parts.append(old)
-        if analyses:
-            _reuse_analyses(out_dir, old, reused_ids, pool, rules, sites, mention_parts, comention_parts)
-    del jobs, records, results
-
-    documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
-    del doc_rows
-    for c in ("published", "republished"):
-        documents[c] = pd.to_datetime(documents[c])
-    documents = documents.astype({"n_words": "int64", "n_comment_words": "int64"})
-    order = {d: k for k, d in enumerate(documents["doc_id"])}
-    sentences = (pd.concat(sent_parts, ignore_index=True) if sent_parts
-                 else pd.DataFrame({c: [] for c in SENT_COLUMNS}))
-    del sent_parts
-    sentences = sentences[sentences["doc_id"].isin(order)]
-    sentences = sentences.astype({"paragraph": "int64", "sentence": "int64", "start": "int64", "end": "int64"})
-    if reused_ids:  # reused sentences were appended at the end: put every document back in its place
-        sentences = (sentences.assign(_o=sentences["doc_id"].map(order), _s=(sentences["section"] == "comments"))
-                     .sort_values(["_o", "_s", "sentence"], kind="stable").drop(columns=["_o", "_s"]))
-    sentences = sentences.reset_index(drop=True)
-    rejects_df = pd.DataFrame([(r.path, r.reason) for r in rejects], columns=["path", "reason"])
-
-    tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
-    if analyses:
-        from . import comention, groups
-
-        tables["mentions"] = _in_order(mention_parts, order, groups.empty_mentions())
-        tables["comentions"] = _in_order(comention_parts, order, comention.empty_comentions())
-        del mention_parts, comention_parts
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        tmp = out_dir / f".{name}.parquet.tmp"
-        df.to_parquet(tmp, index=False)
-        tmp.replace(out_dir / f"{name}.parquet")
-    seconds = time.perf_counter() - t0
-    by_reason = Counter(_reason_kind(r.reason) for r in rejects)
-    summary = BuildSummary(out_dir, len(documents), len(sentences), len(rejects), dict(by_reason),
-                           len(reused_ids), seconds)
-    manifest = {"fingerprint": fp, "raw": [str(p) for p in raw_paths], "columns": dict(columns or {}),
-                "version": __version__, "documents": len(documents), "sentences": len(sentences),
-                "rejects": len(rejects), "rejects_by_reason": dict(sorted(by_reason.items())),
-                "tables": sorted(tables), "analysis_digest": _analysis_digest() if analyses else None}
-    (out_dir / "build.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return summary
+    rel = f"rejects/{_h(rejects)}.parquet"
+    if not (out / rel).exists():
+        store.write_parquet(to_arrow(pd.DataFrame(rejects, columns=["path", "reason"]), "rejects"), out / rel)
+    return rel
 
 
 def _reason_kind(reason: str) -> str:
@@ -445,44 +463,3 @@ def _reason_kind(reason: str) -> str:
         if reason.startswith(prefix):
             return prefix
     return reason
-
-
-def _in_order(parts: list[pd.DataFrame], order: dict[str, int], empty: pd.DataFrame) -> pd.DataFrame:
-    """Concatenate per-chunk tables, keep the kept documents, and put them in document order
-    (stable: each document's rows keep the order the analysis gave them)."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty
-    df = pd.concat(parts, ignore_index=True)
-    key = df["doc_id"].map(order)
-    df = df[key.notna()]
-    key = key[key.notna()].astype("int64")
-    return df.iloc[key.argsort(kind="stable")].reset_index(drop=True)
-
-
-def _reuse_analyses(out_dir: Path, old_sents: pd.DataFrame, reused_ids: dict[str, str], pool, rules, sites,
-                    mention_parts: list, comention_parts: list) -> None:
-    """Mentions and co-mentions of reused documents: taken from the previous build when the gazetteer,
-    cues and their code are unchanged, else computed again from the reused sentences."""
-    try:
-        manifest = json.loads((out_dir / "build.json").read_text(encoding="utf-8"))
-        if manifest.get("analysis_digest") != _analysis_digest():
-            raise ValueError("analysis inputs changed")
-        for name, parts in (("mentions", mention_parts), ("comentions", comention_parts)):
-            old = pd.read_parquet(out_dir / f"{name}.parquet")
-            old = old[old["doc_id"].isin(list(reused_ids))].copy()
-            old["doc_id"] = old["doc_id"].map(reused_ids)
-            parts.append(old)
-        return
-    except (OSError, ValueError, KeyError):
-        pass
-    ids = old_sents["doc_id"].unique()
-    chunks = [old_sents[old_sents["doc_id"].isin(ids[k:k + CHUNK * 4])] for k in range(0, len(ids), CHUNK * 4)]
-    if pool is not None and len(chunks) > 1:
-        results = pool.imap(_analyse, chunks)
-    else:
-        _init_worker(rules, sites, True)
-        results = map(_analyse, chunks)
-    for mentions, comentions in results:
-        mention_parts.append(mentions)
-        comention_parts.append(comentions)

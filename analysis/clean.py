@@ -84,22 +84,39 @@ def _norm_line(line: str) -> str:
     return INLINE_SPACE_RE.sub(" ", line).strip()
 
 
-def repeated_lines(texts: Iterable[str], *, min_docs: int, min_share: float) -> frozenset[str]:
-    """Lines (white space normalised) found in at least ``min_docs`` of the texts and in at least
-    ``min_share`` of them: the chrome of one site."""
+def candidate_lines(text: str) -> frozenset[str]:
+    """The lines of one text that could be site chrome (white space normalised, at most
+    ``REPEATED_MAX_WORDS`` words): the per-document half of :func:`repeated_lines`."""
+    return frozenset(line for line in (_norm_line(l) for l in text.split("\n"))
+                     if line and len(line.split()) <= REPEATED_MAX_WORDS)
+
+
+def repeated_from_candidates(line_sets: Iterable[Iterable[str]], *, min_docs: int, min_share: float) -> frozenset[str]:
+    """The corpus-level half of :func:`repeated_lines`: given :func:`candidate_lines` of each distinct
+    text of one site (one set per text; give a repeated text once), the lines found in at least
+    ``min_docs`` of them and in at least ``min_share`` of them. The build computes the candidates per
+    partition and calls this once per site (a reduce step)."""
     counts: Counter[str] = Counter()
-    seen: set[int] = set()
     n = 0
-    for text in texts:
-        key = hash(text)
-        if key in seen:  # a repeated text (a copy of one article) is not evidence of chrome
-            continue
-        seen.add(key)
+    for lines in line_sets:
         n += 1
-        counts.update({line for line in (_norm_line(l) for l in text.split("\n"))
-                       if line and len(line.split()) <= REPEATED_MAX_WORDS})
+        counts.update(lines)
     need = max(min_docs, min_share * n)
     return frozenset(line for line, c in counts.items() if c >= need)
+
+
+def repeated_lines(texts: Iterable[str], *, min_docs: int, min_share: float) -> frozenset[str]:
+    """Lines (white space normalised) found in at least ``min_docs`` of the texts and in at least
+    ``min_share`` of them: the chrome of one site. A repeated text (a copy of one article) counts once."""
+    def distinct():
+        seen: set[int] = set()
+        for text in texts:
+            key = hash(text)
+            if key not in seen:  # a repeated text is not evidence of chrome
+                seen.add(key)
+                yield candidate_lines(text)
+
+    return repeated_from_candidates(distinct(), min_docs=min_docs, min_share=min_share)
 
 
 def _is_headline(line: str) -> bool:

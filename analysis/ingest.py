@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-import charset_normalizer
-import ftfy
 import yaml
 
 from . import config
@@ -64,6 +62,8 @@ def fix_text(text: str, *, repair: bool = True) -> str:
     Curly quotes are kept: they are part of the source text. ``repair=False`` skips the mojibake
     repair: for text decoded from a legacy 8-bit encoding, where "£" must stay "£"."""
     if repair and not text.isascii():
+        import ftfy  # imported when first needed: loading a built corpus never pays for it
+
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC")
     else:
         text = unicodedata.normalize("NFC", text)
@@ -96,6 +96,8 @@ def decode_with_encoding(data: bytes) -> tuple[str | None, str | None, str | Non
                 return data.decode(enc), None, enc
             except UnicodeDecodeError:
                 continue
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return None, "undecodable: no text encoding fits", None

@@ -1,6 +1,5 @@
 """Whole builds on real corpora: FA-KES and the BBC benchmark from ../shared, and the seeds."""
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,11 +9,16 @@ from analysis.build import build_corpus
 from analysis.corpus import load_corpus
 
 
+def tables(out, names=("documents", "sentences", "rejects")):
+    c = load_corpus(out=out, rebuild="never")
+    return {t: c.table(t) for t in names}
+
+
 @pytest.fixture(scope="module")
 def fakes(fakes_csv, tmp_path_factory):
     out = tmp_path_factory.mktemp("fakes")
     build_corpus([fakes_csv], out, analyses=False)
-    return {t: pd.read_parquet(out / f"{t}.parquet") for t in ("documents", "sentences", "rejects")}
+    return tables(out)
 
 
 def test_fakes_every_row_is_a_document_or_a_reject(fakes, fakes_csv):
@@ -50,7 +54,7 @@ def test_sentence_offsets_point_into_the_text(fakes):
 def bbc(bbc_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("bbc")
     build_corpus([bbc_dir], out, analyses=False)
-    return {t: pd.read_parquet(out / f"{t}.parquet") for t in ("documents", "rejects")}
+    return tables(out, ("documents", "rejects"))
 
 
 def test_bbc_every_file_accounted_with_unique_ids(bbc, bbc_dir):
@@ -72,28 +76,35 @@ def test_bbc_latin1_file_keeps_its_pound_sign(bbc):
     assert "£15.8m" in d.body
 
 
-def test_builds_are_deterministic_and_incremental(tmp_path):
+def _copy_seeds(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     for p in sorted(config.RAW_DIR.iterdir()):
         (raw / p.name).write_bytes(p.read_bytes())
+    return raw
+
+
+def test_builds_are_deterministic_and_incremental(tmp_path):
+    raw = _copy_seeds(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
-    s1 = build_corpus([raw], a, analyses=False)
-    build_corpus([raw], b, analyses=False)
+    s1 = build_corpus([raw], a, analyses=False, partition_size=1)
+    build_corpus([raw], b, analyses=False, partition_size=1)
+    la, lb = load_corpus(out=a, rebuild="never"), load_corpus(out=b, rebuild="never")
     for t in ("documents", "sentences", "rejects"):
-        assert (a / f"{t}.parquet").read_bytes() == (b / f"{t}.parquet").read_bytes(), t
-    assert s1.reused == 0
-    again = build_corpus([raw], a, analyses=False)
-    assert again.reused == 5
+        assert [p.name for p in la.files(t)] == [p.name for p in lb.files(t)]
+        assert [p.read_bytes() for p in la.files(t)] == [p.read_bytes() for p in lb.files(t)], t
+    assert s1.reused == 0 and s1.partitions > 1
+    again = build_corpus([raw], a, analyses=False, partition_size=1)
+    assert again.reused == 5 and again.ran == 0
     (raw / "003_5d8a2d34b2c5a701.txt").write_text("A new headline\n\nHTS fighters entered Daraa.\n", encoding="utf-8")
-    changed = build_corpus([raw], a, analyses=False)
-    assert changed.reused == 4
-    docs = pd.read_parquet(a / "documents.parquet").set_index("doc_id")
-    assert docs.at["003_5d8a2d34b2c5a701", "body"] == "HTS fighters entered Daraa."
+    changed = build_corpus([raw], a, analyses=False, partition_size=1)
+    assert 0 < changed.ran < changed.partitions and changed.reused >= 1
+    c = load_corpus(out=a, rebuild="never")
+    assert c.text("003_5d8a2d34b2c5a701") == "HTS fighters entered Daraa."
     # and the incremental result equals a full rebuild
-    build_corpus([raw], b, analyses=False, incremental=False)
-    for t in ("documents", "sentences"):
-        pd.testing.assert_frame_equal(pd.read_parquet(a / f"{t}.parquet"), pd.read_parquet(b / f"{t}.parquet"))
+    build_corpus([raw], b, analyses=False, incremental=False, partition_size=1)
+    for t in ("documents", "sentences", "rejects"):
+        pd.testing.assert_frame_equal(c.table(t), load_corpus(out=b, rebuild="never").table(t))
 
 
 def test_load_corpus_builds_when_stale(tmp_path):
@@ -109,19 +120,17 @@ def test_load_corpus_builds_when_stale(tmp_path):
 
 
 def test_incremental_build_keeps_mentions_and_comentions_equal_to_a_full_build(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for p in sorted(config.RAW_DIR.iterdir()):
-        (raw / p.name).write_bytes(p.read_bytes())
+    raw = _copy_seeds(tmp_path)
     inc, full = tmp_path / "inc", tmp_path / "full"
-    build_corpus([raw], inc)
+    build_corpus([raw], inc, partition_size=1)
     seed = (raw / "000_d686775f40cc3bfe.txt").read_text(encoding="utf-8")
     (raw / "000_d686775f40cc3bfe.txt").write_text(seed.replace("Ajnad al Sham", "Faylaq al-Rahman"), encoding="utf-8")
-    s = build_corpus([raw], inc)
-    assert s.reused == 4
-    build_corpus([raw], full, incremental=False)
+    s = build_corpus([raw], inc, partition_size=1)
+    assert s.ran < s.partitions
+    build_corpus([raw], full, incremental=False, partition_size=1)
+    a, b = load_corpus(out=inc, rebuild="never"), load_corpus(out=full, rebuild="never")
     for t in ("mentions", "comentions"):
-        pd.testing.assert_frame_equal(pd.read_parquet(inc / f"{t}.parquet"), pd.read_parquet(full / f"{t}.parquet"))
-    m = pd.read_parquet(inc / "mentions.parquet")
+        pd.testing.assert_frame_equal(a.table(t), b.table(t))
+    m = a.mentions
     first = m[m.doc_id == "000_d686775f40cc3bfe"]
     assert "faylaq_al_rahman" in set(first.group_id) and "ajnad_al_sham" not in set(first.group_id)

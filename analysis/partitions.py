@@ -1,0 +1,224 @@
+"""The stage functions of :mod:`analysis.stages` and the two task bodies the executor runs.
+
+- :func:`read_unit`: one read unit (a table file, or a run of files) -> record partitions on disk;
+- :func:`run_partition`: one partition through every stage in ``STAGES`` whose output is missing.
+
+Each stage function takes its input tables (DataFrames), the frozen reference values and the
+partition's context, and returns its output tables; it reads no global state and writes nothing
+itself (:func:`run_partition` writes). :func:`prepare_document` is the one place where a document is
+cleaned, dated and split: it calls :mod:`analysis.clean`, :mod:`analysis.metadata` and
+:mod:`analysis.text` and is not re-implemented anywhere else.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from . import store
+from .stages import STAGES, TABLES, to_arrow
+
+__all__ = ["PART_AVG", "parts_file", "read_unit", "prepare_document", "prepare",
+           "mentions", "comentions", "run_partition"]
+
+#: Partition size in documents: a partition ends after a record whose digest is 0 modulo the size
+#: (content-defined, so an inserted or changed document moves no other partition boundary).
+PART_AVG = 1000  # at least PART_AVG // 4, at most 4 * PART_AVG
+
+
+def parts_file(out_dir: str | Path, table: str, key: str) -> Path:
+    return Path(out_dir) / store.PARTS / table / f"{key}.parquet"
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- read
+
+def read_unit(spec: Mapping, refs: Mapping) -> dict:
+    """Read the files of one read unit and write its records in content-defined partitions.
+
+    spec: ``out_dir``, ``base`` (the raw folder the paths are relative to), ``files`` (relative
+    paths), ``columns`` (explicit column mapping), ``key`` (the unit's key), ``digest`` (the read
+    stage's digest). Returns (and writes, last, as the unit's index) the partitions' keys and sizes
+    and the unit's rejects."""
+    from . import ingest
+    from .clean import candidate_lines
+
+    sites = refs["sites"]
+    base = Path(spec["base"])
+    avg = spec.get("partition_size", PART_AVG)
+    least, most = max(1, avg // 4), avg * 4
+    rejects: list[ingest.Reject] = []
+    chunks: list[dict] = []
+    rows: list[dict] = []
+
+    def flush():
+        if not rows:
+            return
+        key = _hash(spec["digest"], *(r["digest"] for r in rows))[:24]
+        path = parts_file(spec["out_dir"], "records", key)
+        if not path.exists():
+            store.write_parquet(to_arrow(pd.DataFrame(rows, columns=[c for c, _ in TABLES["records"]]), "records"), path)
+        chunks.append({"key": key, "n": len(rows)})
+        rows.clear()
+
+    for rel in spec["files"]:
+        for rec in ingest.iter_file(base / rel, base, names=refs["columns"], columns=spec["columns"] or None,
+                                    rejects=rejects):
+            fields = json.dumps(rec.fields, sort_keys=True, ensure_ascii=False, default=str)
+            digest = _hash(rec.path, rec.stem, rec.folder, rec.kind, rec.text, fields)
+            hint = None
+            if rec.kind != "row":
+                hint = next((s.outlet for s in sites.sites if any(p.search(rec.text) for p in s.detect)), None)
+            lines = sorted(candidate_lines(rec.text)) if "\n" in rec.text else None
+            rows.append({"path": rec.path, "stem": rec.stem, "folder": rec.folder, "kind": rec.kind, "text": rec.text,
+                         "fields": fields, "source": rec.fields.get("source"), "digest": digest[:24], "site_hint": hint,
+                         "text_hash": hashlib.sha256(rec.text.encode("utf-8", "surrogatepass")).hexdigest()[:24],
+                         "lines": lines})
+            if len(rows) >= most or (len(rows) >= least and int(digest[:8], 16) % avg == 0):
+                flush()
+    flush()
+    index = {"key": spec["key"], "chunks": chunks, "rejects": [[r.path, r.reason] for r in rejects]}
+    path = Path(spec["out_dir"]) / store.PARTS / "read" / f"{spec['key']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store.write_json(path, index)
+    return index
+
+
+# --------------------------------------------------------------------------- prepare
+
+def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, repeated: frozenset, rules, sites,
+                     splitter) -> tuple[dict | None, dict | None, str | None]:
+    """One document: clean, resolve metadata, split into sentences.
+
+    rec: ``path``, ``kind``, ``text``, ``fields`` (dict). Returns (document row, sentence columns,
+    None), with the row's ``_warning`` set for a "kept, but" note, or (None, None, reason) when the
+    document is rejected."""
+    from . import clean, metadata, text
+
+    fields = rec["fields"]
+    field_title = fields.get("title")
+    cleaned = clean.clean(rec["text"], rules=rules, repeated=repeated, title=field_title,
+                          find_title=rec["kind"] == "txt")
+    comments = cleaned.comments
+    if fields.get("comments"):
+        extra = clean.clean(fields["comments"], rules=rules, repeated=repeated, find_title=False)
+        comments = "\n\n".join(x for x in (comments, extra.body, extra.comments) if x)
+    if not cleaned.body.strip():
+        return None, None, "no article text after cleaning (every line was boilerplate or comments)"
+    text_meta = metadata.from_text(rec["text"], sites=sites) if rec["kind"] != "row" else {}
+    field_meta = {"title": field_title, "author": fields.get("author"), "url": fields.get("url"),
+                  "outlet": fields.get("source"), "publisher": None, "date": metadata.parse_date(fields.get("date"))}
+    if fields.get("date") and field_meta["date"] is None:
+        field_meta["date_unparsed"] = fields["date"]
+    meta = metadata.resolve(text_meta=text_meta, field_meta=field_meta, register=register, body=cleaned.body)
+    if meta.get("title") is None:
+        meta["title"] = cleaned.title
+    norm = " ".join(cleaned.body.split()).lower()
+    row = {"doc_id": doc_id, "path": rec["path"],
+           **{k: meta.get(k) for k in ("outlet", "publisher", "author", "title", "published", "published_provenance",
+                                      "republished", "republished_provenance", "url", "curated_fields")},
+           "body": cleaned.body, "comments": comments, "boilerplate": "\n".join(cleaned.boilerplate),
+           "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
+           "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": rec["source_hash"]}
+    cols: dict[str, list] = {c: [] for c, _ in TABLES["sentences"]}
+    for section, s in (("body", cleaned.body), ("comments", comments)):
+        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
+            cols["doc_id"].append(doc_id)
+            cols["section"].append(section)
+            cols["paragraph"].append(p)
+            cols["sentence"].append(n)
+            cols["start"].append(a)
+            cols["end"].append(b)
+            cols["text"].append(s[a:b])
+    row["_warning"] = (f"date not understood: {field_meta['date_unparsed']!r}"
+                       if "date_unparsed" in field_meta else None)
+    return row, cols, None
+
+
+def prepare(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
+    """Stage ``prepare``: records -> documents, sentences and notes (rejects and "kept, but" warnings).
+
+    context: ``docs`` (per record, in order: ``doc_id``, ``register``, ``site``, ``source_hash``) and
+    ``repeated`` (site -> its repeated lines)."""
+    records = inputs["records"]
+    repeated = {s: frozenset(v) for s, v in context["repeated"].items()}
+    doc_rows, notes = [], []
+    sent = {c: [] for c, _ in TABLES["sentences"]}
+    for rec, ctx in zip(records.itertuples(index=False), context["docs"]):
+        r = {"path": rec.path, "kind": rec.kind, "text": rec.text, "fields": json.loads(rec.fields),
+             "source_hash": ctx["source_hash"]}
+        try:
+            row, cols, reason = prepare_document(r, doc_id=ctx["doc_id"], register=ctx["register"],
+                                                 repeated=repeated.get(ctx["site"], frozenset()), rules=refs["rules"],
+                                                 sites=refs["sites"], splitter=refs["abbreviations"])
+        except Exception as exc:  # one bad document never stops a build: it becomes a reject
+            row, cols, reason = None, None, f"processing failed: {type(exc).__name__}: {str(exc)[:200]}"
+        if reason:
+            notes.append((ctx["doc_id"], rec.path, reason, False))
+            continue
+        warning = row.pop("_warning")
+        if warning:
+            notes.append((ctx["doc_id"], rec.path, f"kept, but {warning}", True))
+        doc_rows.append(row)
+        for k in sent:
+            sent[k].extend(cols[k])
+    documents = pd.DataFrame(doc_rows, columns=[c for c, _ in TABLES["documents"]])
+    for c in ("published", "republished"):
+        documents[c] = pd.to_datetime(documents[c])
+    return {"documents": documents, "sentences": pd.DataFrame(sent),
+            "notes": pd.DataFrame(notes, columns=[c for c, _ in TABLES["notes"]])}
+
+
+# --------------------------------------------------------------------------- analyses
+
+def mentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
+    """Stage ``mentions``: sentences -> mentions (every gazetteer alias, one automaton)."""
+    from .groups import find_mentions
+
+    return {"mentions": find_mentions(inputs["sentences"], gazetteer=refs["gazetteer"])}
+
+
+def comentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
+    """Stage ``comentions``: mentions and sentences -> co-mentions with their polarity and evidence."""
+    from .comention import comentions as make
+
+    return {"comentions": make(inputs["mentions"], inputs["sentences"], cues=refs["cues"],
+                               gazetteer=refs["gazetteer"])}
+
+
+# --------------------------------------------------------------------------- one partition, every stage
+
+def run_partition(spec: Mapping, refs: Mapping) -> dict:
+    """Run one partition through the stages whose outputs are missing, in order, and write each
+    output (atomically, named by its key). spec: ``out_dir``, ``keys`` (table -> key of the stage
+    that writes it, ``records`` included) and ``context`` (for ``prepare``). Returns which stages ran."""
+    out_dir, keys = spec["out_dir"], spec["keys"]
+    tables: dict[str, pd.DataFrame] = {}
+    ran = []
+    for stage in STAGES:
+        if not all(t in keys for t in stage.outputs):  # a stage this build leaves out (analyses=False)
+            continue
+        paths = {t: parts_file(out_dir, t, keys[t]) for t in stage.outputs}
+        if all(p.exists() for p in paths.values()):
+            continue
+        inputs = {}
+        for t in stage.inputs:
+            if t not in tables:
+                tables[t] = store.read_table([parts_file(out_dir, t, keys[t])])
+            inputs[t] = tables[t]
+        result = stage.function()(inputs, refs, spec["context"] if stage.context else {})
+        for t, path in paths.items():
+            store.write_parquet(to_arrow(result[t], t), path)
+        tables.update(result)
+        ran.append(stage.name)
+    return {"ran": ran}

@@ -1,0 +1,203 @@
+"""The build as declared stages: what each stage reads, writes and depends on, in one place.
+
+A stage is a pure function from one partition of documents (its input tables as DataFrames) plus
+frozen reference objects to its output tables. Its cache key (:func:`stage_digest`) is everything
+that shapes its output: its code (the modules it runs), the digests of the reference files it reads,
+the versions of the libraries it depends on, and the schema version; the build adds the key of its
+input partition. To add a stage, add one :class:`Stage` to ``STAGES`` (after the stages whose tables
+it reads), its output tables to ``TABLES``, and any new reference file to ``REFERENCES``.
+
+    read        files of the raw folder -> records       (per read unit: a table file, or a run of files)
+    prepare     records -> documents, sentences, notes   (decode/clean/metadata/split, per document)
+    mentions    sentences -> mentions                    (gazetteer)
+    comentions  mentions, sentences -> comentions        (gazetteer, relation cues)
+
+Corpus-level facts (document ids, the register, the repeated lines of each site, duplicate texts)
+are reduce steps of the build between stages (see :mod:`analysis.build`); they reach a stage as its
+partition's context, whose digest is part of the partition's key.
+
+Nothing heavy is imported here: digests read files and package metadata only, so checking that a
+build is current stays cheap. The stage functions import their modules when they run.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Callable, Mapping
+
+from . import config
+
+__all__ = ["SCHEMA_VERSION", "TABLES", "PUBLIC_TABLES", "Reference", "REFERENCES", "Stage", "READ", "STAGES",
+           "arrow_schema", "to_arrow", "stage_digest", "load_references", "library_versions"]
+
+#: Bump when the meaning of a table changes without a code change in the stage's modules.
+SCHEMA_VERSION = "3"
+
+# --------------------------------------------------------------------------- tables (columns declared once)
+
+#: Columns and types of every table (docs/data_contract.md explains them). To add a column: one entry.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "records": [("path", "str"), ("stem", "str"), ("folder", "str"), ("kind", "str"), ("text", "str"),
+                ("fields", "str"), ("source", "str"), ("digest", "str"), ("site_hint", "str"), ("text_hash", "str"),
+                ("lines", "list")],
+    "documents": [("doc_id", "str"), ("path", "str"), ("outlet", "str"), ("publisher", "str"), ("author", "str"),
+                  ("title", "str"), ("published", "time"), ("published_provenance", "str"), ("republished", "time"),
+                  ("republished_provenance", "str"), ("url", "str"), ("curated_fields", "str"), ("body", "str"),
+                  ("comments", "str"), ("boilerplate", "str"), ("n_words", "int"), ("n_comment_words", "int"),
+                  ("content_hash", "str"), ("source_hash", "str")],
+    "sentences": [("doc_id", "str"), ("section", "str"), ("paragraph", "int"), ("sentence", "int"), ("start", "int"),
+                  ("end", "int"), ("text", "str")],
+    "notes": [("doc_id", "str"), ("path", "str"), ("reason", "str"), ("kept", "bool")],
+    "mentions": [("doc_id", "str"), ("section", "str"), ("paragraph", "int"), ("sentence", "int"), ("start", "int"),
+                 ("end", "int"), ("alias", "str"), ("group_id", "str"), ("group_name", "str"), ("group_kind", "str")],
+    "comentions": [("doc_id", "str"), ("section", "str"), ("level", "str"), ("paragraph", "Int"), ("sentence", "Int"),
+                   ("group_a", "str"), ("group_b", "str"), ("group_a_name", "str"), ("group_b_name", "str"),
+                   ("polarity", "str"), ("evidence", "str"), ("n_sentences", "int"), ("n_joint", "int"),
+                   ("n_coop", "int"), ("n_conflict", "int")],
+    "rejects": [("path", "str"), ("reason", "str")],
+}
+#: The tables a corpus offers (``records`` and ``notes`` are the build's own).
+PUBLIC_TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
+
+
+@lru_cache(maxsize=None)
+def arrow_schema(table: str):
+    """The pyarrow schema of a declared table (with the pandas dtypes to restore on reading)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "Int": pa.int64(), "bool": pa.bool_(),
+             "time": pa.timestamp("ms"), "list": pa.list_(pa.string())}
+    dtypes = {"str": object, "int": "int64", "Int": "Int64", "bool": bool, "time": "datetime64[ms]", "list": object}
+    cols = TABLES[table]
+    empty = pd.DataFrame({c: pd.Series(dtype=dtypes[t]) for c, t in cols})
+    pandas_meta = pa.Schema.from_pandas(empty, preserve_index=False).metadata  # restores Int64 etc. on reading
+    return pa.schema([pa.field(c, types[t]) for c, t in cols], metadata=pandas_meta)
+
+
+def to_arrow(df, table: str):
+    """``df`` as a pyarrow Table with the declared columns of ``table`` (in order); a column that is not
+    declared is an error that says where to declare it."""
+    import pyarrow as pa
+
+    names = [c for c, _ in TABLES[table]]
+    extra = [c for c in df.columns if c not in names]
+    missing = [c for c in names if c not in df.columns]
+    if extra or missing:
+        raise ValueError(f"table {table!r}: columns {extra} are not declared and {missing} are missing; "
+                         f"declare a table's columns in analysis.stages.TABLES[{table!r}]")
+    return pa.Table.from_pandas(df[names], schema=arrow_schema(table), preserve_index=False)
+
+
+# --------------------------------------------------------------------------- reference objects
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference file a stage reads, and how to load it into a frozen value (``module:function``,
+    called with the path)."""
+
+    path: Path
+    loader: str
+
+    def digest(self) -> str:
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
+        except OSError:
+            return "missing"
+
+    def load(self):
+        module, func = self.loader.split(":")
+        return getattr(importlib.import_module(module), func)(self.path)
+
+
+REFERENCES: dict[str, Reference] = {
+    "columns": Reference(config.COLUMN_NAMES, "analysis.ingest:load_column_names"),
+    "rules": Reference(config.BOILERPLATE_RULES, "analysis.clean:load_rules"),
+    "sites": Reference(config.REFERENCE_DIR / "sites.yaml", "analysis.metadata:load_sites"),
+    "abbreviations": Reference(config.ABBREVIATIONS, "analysis.stages:sentence_splitter"),
+    "gazetteer": Reference(config.GAZETTEER, "analysis.groups:load_gazetteer"),
+    "cues": Reference(config.RELATION_CUES, "analysis.relations:load_cues"),
+}
+
+
+def sentence_splitter(path: Path):
+    from .text import sentence_splitter as make
+
+    return make(abbreviations_path=path)
+
+
+def load_references(names) -> dict:
+    """The frozen values of the named references (loaded once per build, shipped to every task)."""
+    return {n: REFERENCES[n].load() for n in sorted(set(names))}
+
+
+# --------------------------------------------------------------------------- stages
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage: ``run(inputs, refs, context) -> {table: DataFrame}`` over one partition."""
+
+    name: str
+    run: str  # "module:function"
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    references: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()  # analysis modules whose code shapes the output
+    libraries: tuple[str, ...] = ()  # distributions whose version shapes the output
+    context: bool = False  # takes the partition's corpus-level context (document ids, register, chrome)
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def function(self) -> Callable:
+        module, func = self.run.split(":")
+        return getattr(importlib.import_module(module), func)
+
+
+#: Every stage writes Parquet through pandas and pyarrow: their versions are in every key.
+BASE_LIBRARIES = ("pandas", "pyarrow", "numpy")
+
+READ = Stage("read", "analysis.partitions:read_unit", inputs=(), outputs=("records",),
+             references=("columns", "sites"), modules=("ingest", "partitions", "clean"),
+             libraries=("ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml", "pyyaml"))
+
+STAGES: tuple[Stage, ...] = (
+    Stage("prepare", "analysis.partitions:prepare", inputs=("records",), outputs=("documents", "sentences", "notes"),
+          references=("rules", "sites", "abbreviations"), modules=("partitions", "clean", "metadata", "text"),
+          libraries=("nltk", "ftfy"), context=True),
+    Stage("mentions", "analysis.partitions:mentions", inputs=("sentences",), outputs=("mentions",),
+          references=("gazetteer",), modules=("groups",), libraries=("pyahocorasick",)),
+    Stage("comentions", "analysis.partitions:comentions", inputs=("mentions", "sentences"), outputs=("comentions",),
+          references=("gazetteer", "cues"), modules=("comention", "relations", "groups", "checks")),
+)
+
+
+@lru_cache(maxsize=None)
+def _version(dist: str) -> str:
+    try:
+        return importlib_metadata.version(dist)
+    except importlib_metadata.PackageNotFoundError:
+        return "absent"
+
+
+def library_versions(stage: Stage) -> dict[str, str]:
+    return {d: _version(d) for d in BASE_LIBRARIES + stage.libraries}
+
+
+def _module_digest(name: str) -> str:
+    p = Path(__file__).parent / f"{name}.py"
+    return hashlib.sha256(p.read_bytes()).hexdigest()[:16] if p.exists() else "absent"
+
+
+def stage_digest(stage: Stage) -> str:
+    """The part of a stage's key that does not depend on its input: schema version, the declared
+    tables it writes, its code, its reference files and its libraries."""
+    parts = {"schema": SCHEMA_VERSION, "stage": stage.name, "run": stage.run,
+             "tables": {t: TABLES[t] for t in stage.outputs},
+             "code": {m: _module_digest(m) for m in sorted(set(stage.modules) | {"stages", "store", "config"})},
+             "references": {r: REFERENCES[r].digest() for r in stage.references},
+             "libraries": library_versions(stage), "extra": dict(stage.extra)}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
