@@ -55,10 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         raws = check_raw(args.raw or [config.RAW_DIR], name="--raw")
-        if args.out is not None and args.out.strip() == "":
-            raise ValueError("--out must be a folder path; got '' (use '.' for the current folder)")
-        out = Path(args.out) if args.out is not None else default_out_dir(raws)  # where load_corpus() looks
-        store.check_out_dir(out, raw=raws, name="--out")
+        out = store.check_out_dir(args.out if args.out is not None else default_out_dir(raws),  # where
+                                  raw=raws, name="--out")  # load_corpus() looks for this corpus
         workers = check_workers(args.workers, name="--workers")
         resolve_scheduler(args.scheduler, n_tasks=0, work=0, workers=workers)
     except (ValueError, TypeError, FileNotFoundError) as exc:

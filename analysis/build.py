@@ -331,8 +331,10 @@ def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple
     frames = [store.read_table([_part(out, "records", c["key"])], columns=SUMMARY_COLUMNS) for c in chunks]
     recs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
     del frames
-    paths, kinds = recs["path"].tolist(), recs["kind"].tolist()
-    ids = _assign_ids(recs["stem"].tolist(), recs["folder"].tolist(), kinds)
+    col = {c: [x if isinstance(x, str) else None for x in recs[c].tolist()]  # missing: None, never NaN
+           for c in ("path", "stem", "folder", "kind", "source", "site_hint", "text_hash", "digest")}
+    paths, kinds = col["path"], col["kind"]
+    ids = _assign_ids(col["stem"], [f or "" for f in col["folder"]], kinds)
     regs = [register.get(p) or register.get(Path(p.split("#")[0]).name if k != "row" else p) or register.get(i)
             for p, k, i in zip(paths, kinds, ids)]
     unused = set(register) - set(paths) - {Path(p).name for p in paths} - set(ids)
@@ -340,18 +342,18 @@ def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple
 
     # each document's site, and each site's repeated lines (over its distinct multi-line texts)
     sites = [(reg or {}).get("outlet") or src or (hint if k != "row" else None) or f"folder:{folder}"
-             for reg, src, hint, k, folder in zip(regs, recs["source"], recs["site_hint"], kinds, recs["folder"])]
+             for reg, src, hint, k, folder in zip(regs, col["source"], col["site_hint"], kinds, col["folder"])]
     rules = clean.load_rules()
     by_site: dict[str, dict] = defaultdict(dict)
-    for site, th, lines in zip(sites, recs["text_hash"], recs["lines"]):
-        if lines is not None:
-            by_site[site].setdefault(th, lines)
+    for site, th, lines in zip(sites, col["text_hash"], recs["lines"].tolist()):
+        if lines is not None and not isinstance(lines, float):
+            by_site[site].setdefault(th, list(lines))
     repeated = {s: sorted(clean.repeated_from_candidates(d.values(), min_docs=rules.min_docs, min_share=rules.min_share))
                 for s, d in by_site.items() if len(d) >= rules.min_docs}
     rep_digest = {s: _h(v) for s, v in repeated.items()}
     digests = {s.name: stage_digest(s) for s in stages}
     source_hashes = [_h(digests["prepare"], d, reg, rep_digest.get(s, ""))[:32]
-                     for d, reg, s in zip(recs["digest"], regs, sites)]
+                     for d, reg, s in zip(col["digest"], regs, sites)]
 
     parts, contexts, pos = [], {}, 0
     for i, c in enumerate(chunks):

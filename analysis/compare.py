@@ -30,7 +30,7 @@ from . import config
 from .association import bh_qvalues
 from .neardup import (SECTIONS, check_choice, check_table, drop_syndicated, near_duplicates, section_texts,
                       syndication)
-from .text import tokenize
+from .text import WORD_RE, tokenize
 
 __all__ = ["distinctive_terms", "distinctive_summary", "framing", "load_framing", "coverage", "source_profile",
            "near_duplicates", "syndication", "drop_syndicated", "BY_CHOICES", "FRAMING_LEXICON"]
@@ -248,33 +248,100 @@ def _frame_regex(terms: list[str]) -> re.Pattern:
     return re.compile(r"(?<![^ ])(?:" + "|".join(alts) + r")(?![^ ])")
 
 
-def framing(documents: pd.DataFrame, *, by: str = "publisher", section: str = "body",
+def _frame_matcher(lex: Mapping[str, list[str]]):
+    """(frame patterns, one pattern for every term's first word, first-word pattern of each frame): what
+    :func:`_frame_counts` needs to count every frame in one pass over a text."""
+    patterns = [_frame_regex(t) for t in lex.values()]
+    word = lambda w: re.escape(w).replace(r"\*", "[^ ]*")  # noqa: E731
+    firsts = [re.compile("(?:" + "|".join(sorted({word(t.split()[0]) for t in terms})) + ")") for terms in lex.values()]
+    anchor = re.compile(r"(?<![^ ])(?:" + "|".join(sorted({word(t.split()[0]) for ts in lex.values() for t in ts}))
+                        + r")(?![^ ])")
+    return patterns, anchor, firsts
+
+
+def _joined_tokens(text: str) -> tuple[str, int]:
+    """``" ".join(tokenize(text))`` and the token count, lower-casing the whole text once (the same
+    tokens wherever lower-casing keeps the text's length, which is every text but a few exotic ones)."""
+    low = text.lower()
+    if len(low) == len(text):
+        toks = WORD_RE.findall(low.replace("’", "'"))
+    else:
+        toks = tokenize(text)
+    return " ".join(toks), len(toks)
+
+
+def _frame_counts(texts: Iterable[str], matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: the matches of every frame (non-overlapping within a frame, as ``findall`` counts
+    them) and the number of tokens. One pass: a single pattern finds the tokens where any term can
+    start; only there each frame's own pattern is tried."""
+    patterns, anchor, firsts = matcher
+    texts = list(texts)
+    counts = np.zeros((len(texts), len(patterns)))
+    words = np.zeros(len(texts))
+    cache: dict[str, tuple[int, ...]] = {}
+    for d, text in enumerate(texts):
+        joined, words[d] = _joined_tokens(text)
+        free = [0] * len(patterns)  # per frame, where its next match may start
+        for m in anchor.finditer(joined):
+            tok = m.group()
+            frames = cache.get(tok)
+            if frames is None:
+                frames = cache[tok] = tuple(f for f, p in enumerate(firsts) if p.fullmatch(tok))
+            pos = m.start()
+            for f in frames:
+                if pos >= free[f] and (hit := patterns[f].match(joined, pos)):
+                    counts[d, f] += 1
+                    free[f] = hit.end()
+    return counts, words
+
+
+def framing(documents, *, by: str = "publisher", section: str = "body",
             lexicon: Mapping[str, list[str]] | str | PathLike | None = None, n_boot: int = 1000, ci: float = 0.95,
             random_state: int = 0, unknown: str | None = UNKNOWN) -> pd.DataFrame:
     """How often each source uses each framing of the armed actors, per 1,000 words.
 
-    lexicon: frame -> terms (a mapping, or a YAML file; default data/reference/framing.yaml, whose
-    header states the matching rule). Returns ``source``, ``frame``, ``documents``, ``count``,
-    ``words``, ``per_1000``, and the bootstrap interval ``low``, ``high`` (level ``ci``, ``n_boot``
-    resamples of the source's documents). ``documents`` counts the documents with words in the
-    section (only those are resampled); sources with no words in the section are left out.
+    documents: the ``documents`` table, or a corpus (:func:`analysis.load_corpus`), which is then
+    counted one partition at a time (only ``doc_id``, ``by`` and ``section`` are read), so the memory
+    stays bounded by a partition on a corpus of millions of documents. lexicon: frame -> terms (a
+    mapping, or a YAML file; default data/reference/framing.yaml, whose header states the matching
+    rule). Every frame is counted in one pass over each text. Returns ``source``, ``frame``,
+    ``documents``, ``count``, ``words``, ``per_1000``, and the bootstrap interval ``low``, ``high``
+    (level ``ci``, ``n_boot`` resamples of the source's documents). ``documents`` counts the
+    documents with words in the section (only those are resampled); sources with no words in the
+    section are left out.
     """
-    docs, labels = _prepare(documents, by, section, unknown)
     _check_boot(n_boot, ci)
     if lexicon is None or isinstance(lexicon, (str, PathLike)):
         lex = load_framing(lexicon)
     else:
         lex = _check_lexicon(lexicon)
-    patterns = [_frame_regex(t) for t in lex.values()]
-    texts = section_texts(docs, section)
-    counts = np.zeros((len(texts), len(lex)))
-    words = np.zeros(len(texts))
-    for d, t in enumerate(texts):
-        toks = tokenize(t)
-        words[d] = len(toks)
-        joined = " ".join(toks)
-        counts[d] = [len(p.findall(joined)) for p in patterns]
+    matcher = _frame_matcher(lex)
+    parts = []
+    for docs in _document_parts(documents, by, section):
+        docs, labels = _prepare(docs, by, section, unknown)
+        counts, words = _frame_counts(section_texts(docs, section), matcher)
+        parts.append((counts, words, labels))
+    counts = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, len(lex)))
+    words = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+    labels = np.concatenate([p[2] for p in parts]) if parts else np.array([], dtype=object)
     return _rates_table(counts, words, labels, list(lex), "frame", n_boot=n_boot, ci=ci, random_state=random_state)
+
+
+def _document_parts(documents, by: str, section: str):
+    """The documents table as it is, or a corpus's documents one partition at a time (with only the
+    columns an analysis reads)."""
+    if hasattr(documents, "partitions") and hasattr(documents, "manifest"):
+        check_choice("by", by, BY_CHOICES)
+        check_choice("section", section, SECTIONS)
+        cols = list(dict.fromkeys(["doc_id", by, section]))
+        n = 0
+        for part in documents.partitions(("documents",), columns={"documents": cols}):
+            n += 1
+            yield part["documents"]
+        if n == 0:
+            yield documents.table("documents", cols)
+        return
+    yield documents
 
 
 def _rates_table(counts, words, labels, measures: list, name: str, *, n_boot, ci, random_state) -> pd.DataFrame:

@@ -191,7 +191,9 @@ def _same(a: dict, b: dict) -> bool:
 
 
 def _folder(out) -> Path:
-    if not isinstance(out, (str, Path)) or str(out).strip() == "":
+    if isinstance(out, str) and out.strip() == "":
+        raise store.OutputError("`out` must be a folder path; got an empty string (use '.' for the current folder)")
+    if not isinstance(out, (str, Path)):
         raise store.OutputError(f"`out` must be a folder path (str or Path); got {type(out).__name__} {out!r}")
     path = Path(out).expanduser()
     if path.exists() and not path.is_dir():

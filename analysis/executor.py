@@ -80,14 +80,14 @@ def run_tasks(func: Callable, specs: Sequence, shared, *, scheduler: object = No
         return list(dask.compute(*tasks, scheduler="synchronous"))
     if mode == "processes":
         import multiprocessing
-
-        from dask.multiprocessing import get as mp_get
+        from concurrent.futures import ProcessPoolExecutor
 
         n = min(workers or available_cores(), len(specs))
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(n) as pool:
+        # spawn: safe in a Jupyter kernel, and workers never inherit the caller's memory; a worker that
+        # dies (out of memory, killed) fails the build with BrokenProcessPool instead of hanging it
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
             with _progress(progress):
-                return list(dask.compute(*tasks, scheduler=mp_get, pool=pool, num_workers=n, chunksize=1))
+                return list(dask.compute(*tasks, scheduler="processes", pool=pool, num_workers=n, chunksize=1))
     from distributed import Client
 
     client = target if not isinstance(target, str) else Client(target, set_as_default=False)
