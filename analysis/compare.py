@@ -32,7 +32,7 @@ from .neardup import (SECTIONS, check_choice, check_table, drop_syndicated, near
                       syndication)
 from .text import WORD_RE, tokenize
 
-__all__ = ["distinctive_terms", "distinctive_summary", "framing", "load_framing", "coverage", "source_profile",
+__all__ = ["distinctive_terms", "distinctive_summary", "framing", "frame_counts", "load_framing", "coverage", "source_profile",
            "near_duplicates", "syndication", "drop_syndicated", "BY_CHOICES", "FRAMING_LEXICON"]
 
 BY_CHOICES = ("publisher", "outlet", "author")
@@ -270,11 +270,14 @@ def _joined_tokens(text: str) -> tuple[str, int]:
     return " ".join(toks), len(toks)
 
 
-def _frame_counts(texts: Iterable[str], matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Per text: the matches of every frame (non-overlapping within a frame, as ``findall`` counts
-    them) and the number of tokens. One pass: a single pattern finds the tokens where any term can
-    start; only there each frame's own pattern is tried."""
-    patterns, anchor, firsts = matcher
+def frame_counts(texts: Iterable[str], *, lexicon: Mapping[str, list[str]] | str | PathLike | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: the matches of every frame of ``lexicon`` (columns in the lexicon's order;
+    non-overlapping within a frame, as framing.yaml states) and the number of word tokens. One pass:
+    a single pattern finds the tokens where any term can start; only there each frame's own pattern
+    is tried. The per-partition step of :func:`framing`."""
+    lex = load_framing(lexicon) if lexicon is None or isinstance(lexicon, (str, PathLike)) else _check_lexicon(lexicon)
+    patterns, anchor, firsts = _frame_matcher(lex)
     texts = list(texts)
     counts = np.zeros((len(texts), len(patterns)))
     words = np.zeros(len(texts))
@@ -315,11 +318,10 @@ def framing(documents, *, by: str = "publisher", section: str = "body",
         lex = load_framing(lexicon)
     else:
         lex = _check_lexicon(lexicon)
-    matcher = _frame_matcher(lex)
     parts = []
     for docs in _document_parts(documents, by, section):
         docs, labels = _prepare(docs, by, section, unknown)
-        counts, words = _frame_counts(section_texts(docs, section), matcher)
+        counts, words = frame_counts(section_texts(docs, section), lexicon=lex)
         parts.append((counts, words, labels))
     counts = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, len(lex)))
     words = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)

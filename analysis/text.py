@@ -108,5 +108,5 @@ def tokenize(text: str, *, lower: bool = True) -> list[str]:
 
 
 def count_words(text: str) -> int:
-    """Number of word tokens, without building the list."""
-    return sum(1 for _ in WORD_RE.finditer(text))
+    """Number of word tokens."""
+    return len(WORD_RE.findall(text))  # the list is short-lived; counting in C is twice as fast
