@@ -9,7 +9,7 @@ FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PYTHONHASHSEED := 0
 
-.PHONY: help env data report notebooks test unit nbval smoke lab bench clean
+.PHONY: help env data report notebooks test unit nbval matrix smoke lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,10 +38,13 @@ notebooks: data ## re-execute the notebooks in place (stored outputs come from o
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
 	  --ExecutePreprocessor.timeout=1200 $(NOTEBOOKS)
 
-test: unit nbval smoke ## unit tests, nbval over every notebook, and a smoke run of every notebook on FA-KES
+test: unit nbval matrix smoke ## unit tests, nbval, every notebook on generated corpora, and a smoke run on FA-KES
 
 unit: env ## unit tests only
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -m "not notebooks"
+
+matrix: env ## every notebook on generated corpora (empty, one document, one outlet, undated, no mentions, mixed, ...)
+	$(PY) -m pytest tests -q -m notebooks
 
 nbval: env ## nbval (lax) over every notebook on the seed corpus
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env notebooks

@@ -15,6 +15,8 @@ import pytest
 
 import corpora
 
+pytestmark = pytest.mark.notebooks  # `make matrix` (part of `make test`); `make unit` leaves them out
+
 NOTEBOOKS = ("00_corpus_overview", "01_source_comparison", "02_group_comention_timelines", "03_tfidf_topic_clustering")
 #: Words that belong to the seed articles only: none may appear in another corpus's reports.
 SEED_WORDS = ("Nizkor", "SouthFront", "Long War Journal", "Joscelyn", "seed article", "five articles", "EA WorldView",
