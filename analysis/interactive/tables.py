@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..checks import require_table
 from . import assets
+from .style import style_tag
 
 __all__ = ["MAX_ROWS", "datatable_html", "numeric_columns"]
 
@@ -29,12 +30,14 @@ def numeric_columns(frame: pd.DataFrame) -> list[int]:
 
 def datatable_html(frame: pd.DataFrame, *, caption: str = "", page_length: int = 20, footer: str = "",
                    formatter: Callable[[object, str | None], str] | None = None,
-                   formats: Mapping[str, str] | None = None, html_columns: tuple[str, ...] = ()) -> str:
+                   formats: Mapping[str, str] | None = None, html_columns: tuple[str, ...] = (),
+                   wide: Mapping[str, str] | None = None) -> str:
     """``frame`` as an interactive table (HTML with its script; DataTables inlined once per session).
 
     ``formatter(value, fmt)`` turns a cell into text (default ``str``), with ``formats`` by column;
     ``html_columns`` hold HTML already escaped by the caller (e.g. highlighted sentences), every other
-    cell is escaped here. ``footer`` is a line under the table ("412 rows")."""
+    cell is escaped here. ``footer`` is a line under the table ("412 rows"). ``wide`` gives some columns a
+    width (``{"sentence": "40%"}``); the table then spans the page."""
     from itables import to_html_datatable
 
     require_table(frame, [], "frame")
@@ -58,8 +61,10 @@ def datatable_html(frame: pd.DataFrame, *, caption: str = "", page_length: int =
         layout=({"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"}
                 if len(shown) > page_length else {"topStart": None, "topEnd": "search", "bottomStart": "info",
                                                   "bottomEnd": None}),
-        classes="display compact cell-border", style="width:auto;margin:0",
-        columnDefs=[{"targets": num, "type": "num-fmt", "className": "dt-right"}] if num else [],
+        classes="display compact cell-border", style="width:100%;margin:0" if wide else "width:auto;margin:0",
+        autoWidth=not wide,
+        columnDefs=([{"targets": num, "type": "num-fmt", "className": "dt-right"}] if num else [])
+        + [{"targets": list(shown.columns).index(c), "width": w} for c, w in (wide or {}).items() if c in shown.columns],
     )
     note = f'<p class="wb-footer">{html.escape(footer + cut)}</p>' if footer or cut else ""
-    return f'<div class="wb-table wb-datatable">{assets.inline_once("datatables")}{body}{note}</div>'
+    return f'<div class="wb-table wb-datatable">{style_tag()}{assets.inline_once("datatables")}{body}{note}</div>'
