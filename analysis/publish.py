@@ -70,29 +70,28 @@ class PublishResult:
 
 
 def _toc(body: str) -> str:
-    """Insert a table of contents (the notebook's second-level headings) after the title."""
+    """Insert a table of contents (the notebook's second-level headings) after the first cell (the title)."""
     heads = [(anchor, _TAG.sub("", text).replace("¶", "").strip()) for anchor, text in _H2.findall(body)]
     if len(heads) < 2:
         return body
     items = "".join(f'<li><a href="#{html.escape(a, quote=True)}">{html.escape(html.unescape(t))}</a></li>'
                     for a, t in heads)
-    nav = f'<nav class="wb-toc"><strong>Contents</strong><ol>{items}</ol></nav>'
-    m = re.search(r"</h1>", body)
-    if not m:
-        return body.replace("<main>", "<main>" + nav, 1)
-    # after the first cell that holds the title (end of its markdown block)
-    end = body.find("</div>", m.end())
-    return body[: end + 6] + nav + body[end + 6:] if end >= 0 else body
+    nav = f'<nav class="wb-toc"><strong>Contents</strong><ol>{items}</ol></nav>\n'
+    cells = [m.start() for m in re.finditer(r'<div class="jp-Cell ', body)]
+    at = cells[1] if len(cells) > 1 else body.find("<main>") + len("<main>")
+    return body[:at] + nav + body[at:]
 
 
 def _strip_for_report(nb, *, code: bool) -> None:
-    """Without code: drop stderr streams (warnings, progress bars) but keep errors, so a report reads clean."""
+    """Without code: drop stderr streams (warnings, progress bars) but keep errors, and drop the code cells left
+    with no output (their empty boxes would leave gaps), so a report reads clean."""
     if code:
         return
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    nb.cells = [c for c in nb.cells if c.get("cell_type") != "code" or c.get("outputs")]
 
 
 def _export(nb, path: Path, *, code: bool) -> None:
@@ -109,8 +108,9 @@ def _export(nb, path: Path, *, code: bool) -> None:
 
 def publish(corpus: Sequence[Path | str] | Path | str | None = None, *, out_root: Path | str | None = None,
             code: bool = False, notebooks: Sequence[Path] | None = None, timeout: int = 1200,
-            smoke: bool = False) -> PublishResult:
-    """Execute every notebook on ``corpus`` (None: the seeds) and write ``<out_root>/<name>/NN_name.html``."""
+            smoke: bool = False, keep_notebooks: bool = False) -> PublishResult:
+    """Execute every notebook on ``corpus`` (None: the seeds) and write ``<out_root>/<name>/NN_name.html``
+    (and, with ``keep_notebooks``, the executed ``NN_name.ipynb`` beside it)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -126,7 +126,7 @@ def publish(corpus: Sequence[Path | str] | Path | str | None = None, *, out_root
         raw = [p.expanduser().resolve() for p in paths]
     out_dir = Path(out_root or config.REPORTS_DIR) / corpus_name(raw)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("[0-9][0-9]_*.html"):
+    for old in [*out_dir.glob("[0-9][0-9]_*.html"), *out_dir.glob("[0-9][0-9]_*.ipynb")]:
         old.unlink()
     nbs = list(notebooks) if notebooks is not None else notebook_paths()
     env_before = {k: os.environ.get(k) for k in ("WORKBOOK_CORPUS", "WORKBOOK_SMOKE", "WORKBOOK_REPORTS")}
@@ -147,6 +147,8 @@ def publish(corpus: Sequence[Path | str] | Path | str | None = None, *, out_root
             except Exception as exc:  # a dead kernel or a timeout: still write what ran, and go on
                 result.failed[path.stem] = f"{type(exc).__name__}: {exc}"[:300]
             result.seconds[path.stem] = time.perf_counter() - t0
+            if keep_notebooks:
+                nbformat.write(nb, out_dir / f"{path.stem}.ipynb")
             target = out_dir / f"{path.stem}.html"
             _export(nb, target, code=code or path.stem in result.failed)
             result.written.append(target)
@@ -167,10 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", metavar="DIR", help=f"reports root (default {config.REPORTS_DIR})")
     parser.add_argument("--smoke", action="store_true", help="smoke mode (shorter tables, fewer resamples)")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds per cell (default 1200)")
+    parser.add_argument("--notebooks", action="store_true", help="also keep the executed notebooks (.ipynb)")
     args = parser.parse_args(argv)
     corpus = [c for c in (args.corpus or []) if c.strip()] or None
     try:
-        result = publish(corpus, out_root=args.out, code=args.code, timeout=args.timeout, smoke=args.smoke)
+        result = publish(corpus, out_root=args.out, code=args.code, timeout=args.timeout, smoke=args.smoke,
+                         keep_notebooks=args.notebooks)
     except (FileNotFoundError, ValueError) as exc:
         parser.error(str(exc))
     print(result)

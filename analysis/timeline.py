@@ -155,7 +155,7 @@ def mentions_over_time(mentions: pd.DataFrame, documents: pd.DataFrame, *, freq:
         if gazetteer is None:
             raise ValueError("`collapse_lineage=True` needs `gazetteer`.")
         m["group_id"] = m["group_id"].map(lineage_map(gazetteer, collapse=True))
-        m["group_name"] = m["group_id"].map({g: gazetteer.groups[g].name for g in gazetteer.groups})
+        m["group_name"] = m["group_id"].map(gazetteer.lineage_name)
     dated, undated = _dates(m, documents, freq, date_column)
     cols = ["period", "group_id", "group_name", "n_mentions", "n_documents"]
     if dated.empty:

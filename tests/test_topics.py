@@ -239,8 +239,8 @@ def test_bad_inputs(synth, seed_result):
         topics.cluster(docs.head(2))
     with pytest.raises(ValueError, match="`by` must be a column of documents, e.g. one of 'publisher'.*got 'site'"):
         topics.topics_by(r, docs, by="site")
-    with pytest.raises(ValueError, match="`freq` must be one of 'M', 'Q', 'Y'.*got 'W'"):
-        topics.topics_over_time(r, docs, freq="W")
+    with pytest.raises(ValueError, match="`freq` must be one of 'D', 'W', 'M', 'Q', 'Y'.*got 'H'"):
+        topics.topics_over_time(r, docs, freq="H")
     with pytest.raises(ValueError, match="`labels` has no label for 40 unit"):
         topics.evaluate(r, truth[truth != "aid"])
     with pytest.raises(ValueError, match="one label per unit \\(120\\); got 3"):
