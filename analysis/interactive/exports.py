@@ -110,14 +110,19 @@ def exports(*, folder: Path | str, tables: Mapping[str, pd.DataFrame] | None = N
             figures: Mapping[str, object] | None = None, networks: Mapping[str, pd.DataFrame] | None = None,
             kinds: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None,
             network_format: str = "gexf") -> Exports:
-    """Write every table, figure and network given (by file name) into ``folder`` and list them."""
+    """Write every table, figure and network given (by file name; None values are skipped: an analysis that did
+    not run) into ``folder`` and list them."""
     folder = Path(folder)
     paths: list[Path] = []
     for name, frame in (tables or {}).items():
-        paths.append(export_table(frame, name, folder=folder))
+        if frame is not None:
+            paths.append(export_table(frame, name, folder=folder))
     for name, fig in (figures or {}).items():
-        paths.extend(export_figure(fig, name, folder=folder))
+        if fig is not None:
+            paths.extend(export_figure(fig, name, folder=folder))
     for name, edges in (networks or {}).items():
+        if edges is None or edges.empty:
+            continue
         paths.extend(export_networks(edges, name, folder=folder, kinds=kinds or {}, names=names or {},
                                      format=network_format))
     return Exports(folder, paths)
