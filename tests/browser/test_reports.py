@@ -55,3 +55,66 @@ def test_report_loads_offline_and_its_tables_sort_and_filter(seed_reports, offli
     assert kept and all(target.lower() in k.lower() for k in kept), f"the search for {target!r} kept {kept}"
     info = box.locator(".dt-info").inner_text()
     assert info != total, f"searching did not filter the table ({info})"
+
+
+def test_network_edge_shows_its_evidence(seed_reports, offline_page, shots):
+    page = _open(offline_page, seed_reports / "02_group_comention_timelines.html")
+    page.wait_for_selector(".wb-network[data-ready='1']", timeout=30000)
+    page.wait_for_timeout(2000)  # the layout settles
+    root = page.locator(".wb-network")
+    root.scroll_into_view_if_needed()
+    # click the middle of the edge between Ahrar al-Sham and Nusra, where it is drawn on the canvas
+    x, y = page.evaluate("""() => { const root = document.querySelector('.wb-network'), net = root.wbNetwork;
+        const p = net.getPositions(['ahrar_al_sham', 'nusra']), a = p['ahrar_al_sham'], b = p['nusra'];
+        const d = net.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
+        const r = root.querySelector('.wb-canvas').getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; }""")
+    page.mouse.click(x, y)
+    panel = root.locator(".wb-evidence-panel")
+    panel.locator(".wb-sentence").first.wait_for(timeout=10000)
+    assert panel.locator("b").first.inner_text() == "Ahrar al-Sham – Jabhat al-Nusra"
+    sentences = panel.locator(".wb-sentence").all_inner_texts()
+    assert any("Jund al Malahim" in s for s in sentences), sentences
+    marked = panel.locator("mark.wb-a, mark.wb-b").all_inner_texts()
+    assert "Ahrar al Sham" in marked and any("Nusra" in m for m in marked)
+    root.screenshot(path=str(shots / "report_network_edge.png"))
+    # the minimum-evidence slider hides the pairs with less evidence
+    before = page.evaluate("document.querySelector('.wb-network').wbNetwork.body.data.edges.length")
+    page.evaluate("(() => { const s = document.querySelector('.wb-network .wb-min'); s.value = 3; "
+                  "s.dispatchEvent(new Event('input')); })()")
+    after = page.evaluate("document.querySelector('.wb-network').wbNetwork.body.data.edges.length")
+    assert 0 < after < before
+    assert page.external == [] and page.errors == []
+
+
+def test_evidence_table_filters_by_pair_and_downloads_corrections(seed_reports, offline_page, shots):
+    page = _open(offline_page, seed_reports / "02_group_comention_timelines.html")
+    page.wait_for_selector(".wb-evidence[data-ready='1']", timeout=30000)
+    box = page.locator(".wb-evidence")
+    box.locator(".wb-controls select[data-col='0']").select_option("Islamic State – Jaysh al-Islam")
+    page.wait_for_timeout(300)
+    pairs = box.locator("table.dataTable tbody tr td:first-child").all_inner_texts()
+    assert pairs and set(pairs) == {"Islamic State – Jaysh al-Islam"}
+    assert any("battled" in t for t in box.locator("table.dataTable tbody tr td:nth-child(2)").all_inner_texts())
+    box.locator("select.wb-correct").first.select_option("none")
+    with page.expect_download() as download:
+        box.locator(".wb-download").click()
+    rows = list(csv.DictReader(open(download.value.path(), encoding="utf-8")))
+    assert list(rows[0]) == CORRECTION_COLUMNS
+    assert [(r["group_a"], r["group_b"], r["label"]) for r in rows] == [("islamic_state", "jaysh_al_islam", "none")]
+    box.screenshot(path=str(shots / "report_evidence_table.png"))
+
+
+def test_topic_map_hover_shows_a_unit_text(seed_reports, offline_page, shots):
+    page = _open(offline_page, seed_reports / "03_tfidf_topic_clustering.html")
+    point = page.locator(".wb-topicmap .scatterlayer .point").first
+    point.wait_for(timeout=30000)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover = page.locator(".wb-topicmap .hoverlayer .hovertext")
+    hover.wait_for(timeout=10000)
+    text = hover.text_content()
+    assert "cluster" in text and re.search(r"\d{4}-\d{2}-\d{2}|undated", text)
+    assert len(text) > 80, f"the hover shows no unit text: {text!r}"
+    page.locator(".wb-topicmap").screenshot(path=str(shots / "report_topic_map_hover.png"))
+    assert page.external == [] and page.errors == []
