@@ -41,10 +41,12 @@ def test_report_loads_offline_and_its_tables_sort_and_filter(seed_reports, offli
     column = lambda j: [t.strip() for t in box.locator(f"table.dataTable tbody tr td:nth-child({j + 1})").all_inner_texts()]
     j = next((j for j in range(n_cols) if len(set(column(j))) >= 2), None)
     assert j is not None, f"{name}: the largest table has no column with two different values"
-    header = box.locator("table.dataTable thead th").nth(j)
+    header = box.locator("table.dataTable thead th").nth(j).locator(".dt-column-order")  # the sort control
     header.click()
+    page.wait_for_timeout(400)
     asc = column(j)
     header.click()
+    page.wait_for_timeout(400)
     desc = column(j)
     assert asc != desc, "clicking the header did not sort the table"
     target = desc[0]
