@@ -109,10 +109,11 @@ def check_columns(columns: object) -> dict[str, str]:
 
 
 def corpus_name(raw: list[Path]) -> str:
-    """"seeds" for the project's own data/raw; else the first raw folder's name or file's stem."""
-    if len(raw) == 1 and raw[0].resolve() == config.RAW_DIR.resolve():
-        return "seeds"
-    return raw[0].stem or "corpus"
+    """"seeds" for the project's own data/raw; else the first raw folder's name or file's stem (the
+    name of the corpus's reports folder, :func:`analysis.publish.corpus_name`)."""
+    from .publish import corpus_name as name
+
+    return name(raw)
 
 
 # --------------------------------------------------------------------------- scan (cheap: stat only)

@@ -253,7 +253,7 @@ def test_lazy_tables_columns_and_partitions(tmp_path):
             f"print(sorted(m for m in ('nltk', 'trafilatura', 'ftfy', 'ahocorasick', 'sklearn', 'dask') "
             f"if m in sys.modules))")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-    assert got[0] == "23 48" and got[1] == "[]"
+    assert got[0] == "23 58" and got[1] == "[]"
     c = load_corpus(out=tmp_path / "out", rebuild="never")
     assert list(c.table("documents", ["doc_id", "n_words"]).columns) == ["doc_id", "n_words"]
     with pytest.raises(ValueError, match="`columns` must be a list of columns of 'documents'"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.corpus import load_corpus
 from analysis import ingest
 from analysis.build import build_corpus
 
@@ -72,8 +73,8 @@ def built(messy, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     summary = build_corpus([messy], out, analyses=False)
     assert _tree_digest(messy) == before, "the raw folder was modified"
-    docs = pd.read_parquet(out / "documents.parquet")
-    rejects = pd.read_parquet(out / "rejects.parquet")
+    docs = load_corpus(out=out, rebuild="never").table("documents")
+    rejects = load_corpus(out=out, rebuild="never").table("rejects")
     return summary, docs.set_index("doc_id", drop=False), dict(zip(rejects.path, rejects.reason))
 
 
@@ -151,7 +152,7 @@ def test_explicit_column_mapping(tmp_path):
     (raw / "x.csv").write_text("story,day,who\n\"Nusra fighters entered Idlib.\",2015-03-28,LWJ\n", encoding="utf-8")
     out = tmp_path / "out"
     build_corpus([raw], out, columns={"text": "story", "date": "day", "source": "who"}, analyses=False)
-    d = pd.read_parquet(out / "documents.parquet").iloc[0]
+    d = load_corpus(out=out, rebuild="never").table("documents").iloc[0]
     assert (d.body, d.outlet, d.published.date().isoformat()) == ("Nusra fighters entered Idlib.", "LWJ", "2015-03-28")
     with pytest.raises(ValueError, match="`columns` keys must be among"):
         build_corpus([raw], out, columns={"txt": "story"})
@@ -162,7 +163,7 @@ def test_mapping_to_a_missing_column_is_a_reject_naming_the_columns(tmp_path):
     raw.mkdir()
     (raw / "x.csv").write_text("story\nNusra fighters entered Idlib.\n", encoding="utf-8")
     build_corpus([raw], tmp_path / "out", columns={"text": "article"}, analyses=False)
-    rej = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
+    rej = load_corpus(out=tmp_path / "out", rebuild="never").table("rejects")
     assert rej.path.tolist() == ["x.csv"]
     assert "column mapping text='article': no such column; the file has story" in rej.reason[0]
 
@@ -191,8 +192,8 @@ def test_copies_of_one_article_are_one_document_and_duplicate_rejects(tmp_path):
     for name in ("a.txt", "b.txt", "c.txt"):
         (raw / name).write_text("Headline\n\n" + ARTICLE + "\n", encoding="utf-8")
     build_corpus([raw], tmp_path / "out", analyses=False)
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
-    rej = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
+    docs = load_corpus(out=tmp_path / "out", rebuild="never").table("documents")
+    rej = load_corpus(out=tmp_path / "out", rebuild="never").table("rejects")
     assert docs.doc_id.tolist() == ["a"] and docs.body[0] == ARTICLE
     assert dict(zip(rej.path, rej.reason)) == {"b.txt": "duplicate text of a", "c.txt": "duplicate text of a"}
 
@@ -203,7 +204,7 @@ def test_doc_ids_stay_unique_when_a_suffix_is_taken(tmp_path):
     (raw / "x.csv").write_text("id,text\nx,First article about Idlib.\nx,Second article about Daraa.\n"
                                "x_2,Third article about Raqqa.\n", encoding="utf-8")
     build_corpus([raw], tmp_path / "out", analyses=False)
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    docs = load_corpus(out=tmp_path / "out", rebuild="never").table("documents")
     assert docs.doc_id.tolist() == ["x", "x_3", "x_2"]
 
 
@@ -216,8 +217,8 @@ def test_hidden_folders_unbalanced_quotes_and_unicode_line_separators(tmp_path):
     (raw / "s.jsonl").write_text(json.dumps({"text": "Line one\u2028still the same row."}, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
     build_corpus([raw], tmp_path / "out", analyses=False)
-    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
-    rej = dict(pd.read_parquet(tmp_path / "out" / "rejects.parquet").pipe(lambda r: zip(r.path, r.reason)))
+    docs = load_corpus(out=tmp_path / "out", rebuild="never").table("documents")
+    rej = dict(load_corpus(out=tmp_path / "out", rebuild="never").table("rejects").pipe(lambda r: zip(r.path, r.reason)))
     assert rej[".ipynb_checkpoints/a-checkpoint.txt"].startswith("hidden file or folder")
     assert rej["q.csv#row=1"].startswith("malformed row")
     # the U+2028 inside the JSON string does not split the row (the cleaner folds it into a space)

@@ -4,6 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from analysis.corpus import load_corpus
 from analysis import metadata
 
 SEED_META = [
@@ -23,7 +24,7 @@ def seed_docs(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("seeds")
     build_corpus([config.RAW_DIR], out, analyses=False)
-    return pd.read_parquet(out / "documents.parquet").set_index("doc_id")
+    return load_corpus(out=out, rebuild="never").table("documents").set_index("doc_id")
 
 
 @pytest.mark.parametrize("doc_id, outlet, publisher, author, published, provenance, republished", SEED_META)

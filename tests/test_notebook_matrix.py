@@ -11,6 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+
+from analysis.corpus import load_corpus
 import pytest
 
 import corpora
@@ -122,7 +124,7 @@ def test_several_outlets_findings_are_computed(matrix):
     # the strongest pair in the findings is the one with most sentences stating a relation in the build's table
     root = matrix[1]
     build = next((root / "data" / "processed" / "corpora").glob("several_outlets-*"))
-    c = pd.read_parquet(build / "comentions.parquet") if (build / "comentions.parquet").exists() else None
+    c = load_corpus(out=build, rebuild="never").comentions
     if c is not None:
         s = c[c["level"] == "sentence"]
         rel = s.assign(r=s["polarity"].ne("neutral")).groupby(["group_a_name", "group_b_name"])["r"].agg(["sum", "size"])

@@ -21,6 +21,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 from threadpoolctl import threadpool_limits
 
+from analysis.corpus import load_corpus
 from analysis import topics
 from analysis.build import build_corpus
 from analysis.plots import topics as tplots
@@ -62,7 +63,7 @@ def synth():
 def seed_docs(seeds_raw, tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds")
     build_corpus([seeds_raw], out, analyses=False, progress=False)
-    return pd.read_parquet(out / "documents.parquet"), pd.read_parquet(out / "sentences.parquet")
+    return load_corpus(out=out, rebuild="never").table("documents"), load_corpus(out=out, rebuild="never").table("sentences")
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +297,7 @@ def test_plots_return_figures_and_leave_their_input_alone(synth):
 def bbc(bbc_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("bbc")
     build_corpus([bbc_dir], out, analyses=False, progress=False)
-    docs = pd.read_parquet(out / "documents.parquet")
+    docs = load_corpus(out=out, rebuild="never").table("documents")
     labels = pd.Series(docs["path"].str.split("/").str[0].to_numpy(), index=docs["doc_id"])
     assert labels.nunique() == 5
     return docs, labels
