@@ -219,10 +219,14 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     read_digest = stage_digest(READ)
     units = _plan_units(roots, columns, read_digest, str(out), partition_size)
     todo = list({u["key"]: u for u in units if not _unit_index(out, u["key"]).exists()}.values())
+    old_units = {(u["uid"], u["compat"]): u["key"] for u in (previous or {}).get("units", []) if incremental}
+    for u in todo:  # the unit's last version: its unchanged files are not read again
+        if (key := old_units.get((u["uid"], u["compat"]))) and _unit_index(out, key).exists():
+            u["previous"] = str(_unit_index(out, key))
     mode = ""
     if todo:
         refs = load_references(READ.references)
-        work = sum(len(u["files"]) for u in todo) * (100 if any(f.endswith(TABLE_SUFFIXES) for u in todo
+        work = sum(len(u["files"]) for u in todo) * (100 if any(f[0].endswith(TABLE_SUFFIXES) for u in todo
                                                                 for f in u["files"]) else 1)
         from .partitions import read_unit
 
@@ -231,19 +235,28 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     indexes = [json.loads(_unit_index(out, u["key"]).read_text(encoding="utf-8")) for u in units]
 
     # reduce: the corpus-level context of every record
-    parts, rejects, contexts = _context(out, roots, indexes, stages)
+    parts, rejects, contexts = _context(out, roots, units, indexes, stages)
+    digests = {s.name: stage_digest(s) for s in stages}
+    old_parts = {p["pid"]: p["keys"] for p in (previous or {}).get("partitions", []) if "pid" in p} \
+        if incremental else {}
+    old_digests = (previous or {}).get("digests", {})
+    same = {t for s in stages if old_digests.get(s.name) == digests[s.name] for t in s.outputs}
     todo_parts = [p for p in parts if not all(_part(out, t, p["keys"][t]).exists() for s in stages for t in s.outputs)]
     ran = 0
     if todo_parts:
         refs = load_references({r for s in stages for r in s.references})
         from .partitions import run_partition
 
-        specs = [{"out_dir": str(out), "keys": p["keys"], "context": contexts[p["index"]]} for p in todo_parts]
+        specs = [{"out_dir": str(out), "keys": p["keys"], "context": contexts[p["index"]],
+                  "previous": {t: k for t, k in old_parts.get(p["pid"], {}).items() if t in same}} for p in todo_parts]
         work = sum(p["n"] for p in todo_parts)
         mode = executor.resolve_scheduler(scheduler, n_tasks=len(specs), work=work, workers=workers)[0]
-        executor.run_tasks(run_partition, specs, refs, scheduler=scheduler, workers=workers, work=work,
-                           progress=show and work >= executor.SMALL_WORK)
+        results = executor.run_tasks(run_partition, specs, refs, scheduler=scheduler, workers=workers, work=work,
+                                     progress=show and work >= executor.SMALL_WORK)
         ran = len(todo_parts)
+        kept_docs = sum(r["kept"] for r in results)
+    else:
+        kept_docs = 0
     del contexts
 
     # reduce: duplicate texts; then publish
@@ -253,11 +266,12 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     tables["rejects"] = [rejects_file]
     by_reason = dict(sorted(Counter(_reason_kind(r) for _, r in rejects).items()))
     seconds = time.perf_counter() - t0
-    reused = counts["documents"] - sum(p["n"] for p in todo_parts)
+    reused = counts["documents"] - sum(p["n"] for p in todo_parts) + kept_docs
     manifest = {"version": __version__, "settings": settings, "build_digest": build_digest, "analyses": analyses,
                 "tables": {t: tables.get(t, []) for t in PUBLIC_TABLES if t in tables},
-                "partitions": [{"keys": p["keys"], "documents": p["documents"]} for p in parts],
-                "units": [u["key"] for u in units],
+                "partitions": [{"pid": p["pid"], "keys": p["keys"], "documents": p["documents"]} for p in parts],
+                "units": [{"key": u["key"], "uid": u["uid"], "compat": u["compat"]} for u in units],
+                "digests": digests,
                 "counts": {**counts, "rejects": len(rejects)}, "rejects_by_reason": by_reason,
                 "seconds": round(seconds, 2)}
     store.write_manifest(out, manifest)
@@ -287,9 +301,10 @@ def _plan_units(roots: list[dict], columns: dict, read_digest: str, out: str, pa
         def close():
             nonlocal size
             if run:
-                units.append({"out_dir": out, "base": r["base"], "files": [f[0] for f in run], "columns": columns,
-                              "digest": read_digest, "partition_size": partition_size,
-                              "key": _h(read_digest, columns, partition_size, r["base"], run)})
+                compat = _h(read_digest, columns, partition_size)
+                units.append({"out_dir": out, "base": r["base"], "files": [list(f) for f in run], "columns": columns,
+                              "digest": read_digest, "partition_size": partition_size, "compat": compat,
+                              "uid": _h(r["base"], run[0][0]), "key": _h(compat, r["base"], run)})
                 run.clear()
                 size = 0
 
@@ -314,7 +329,8 @@ def _plan_units(roots: list[dict], columns: dict, read_digest: str, out: str, pa
 SUMMARY_COLUMNS = ["path", "stem", "folder", "kind", "source", "digest", "site_hint", "text_hash", "lines"]
 
 
-def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple[list[dict], list, dict]:
+def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict], stages
+             ) -> tuple[list[dict], list, dict]:
     """Partitions with their keys, the read and register rejects, and each partition's prepare context
     (a callable per partition index, so contexts are made only for the partitions that run)."""
     import pandas as pd
@@ -328,7 +344,7 @@ def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple
             entries, reg_rejects = metadata.load_register(Path(r["base"]) / rel)
             register.update(entries)
             rejects.extend((x.path, x.reason) for x in reg_rejects)
-    chunks = [c for idx in indexes for c in idx["chunks"]]
+    chunks = [{**c, "pid": _h(u["uid"], j)} for u, idx in zip(units, indexes) for j, c in enumerate(idx["chunks"])]
     frames = [store.read_table([_part(out, "records", c["key"])], columns=SUMMARY_COLUMNS) for c in chunks]
     recs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
     del frames
@@ -370,7 +386,7 @@ def _context(out: Path, roots: list[dict], indexes: list[dict], stages) -> tuple
             k = _h(digests[stage.name], [keys[t] for t in stage.inputs],
                    [doc_ids, source_hashes[sl]] if stage.context else None)
             keys.update({t: k for t in stage.outputs})
-        parts.append({"index": i, "keys": keys, "n": c["n"], "doc_ids": doc_ids})
+        parts.append({"index": i, "pid": c["pid"], "keys": keys, "n": c["n"], "doc_ids": doc_ids})
         contexts[i] = ctx
     return parts, rejects, contexts
 

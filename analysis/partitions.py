@@ -71,7 +71,17 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
         chunks.append({"key": key, "n": len(rows)})
         rows.clear()
 
-    for rel in spec["files"]:
+    previous = _previous_unit(spec)
+    for rel, size, mtime in spec["files"]:
+        kept = previous.get((rel, size, mtime))
+        if kept is not None:  # this file is unchanged since the last build: its records and rejects stand
+            rows_, rejects_ = kept
+            rejects.extend(ingest.Reject(p, r) for p, r in rejects_)
+            for row in rows_:
+                rows.append(row)
+                if len(rows) >= most or (len(rows) >= least and int(row["digest"][:8], 16) % avg == 0):
+                    flush()
+            continue
         for rec in ingest.iter_file(base / rel, base, names=refs["columns"], columns=spec["columns"] or None,
                                     rejects=rejects):
             fields = json.dumps(rec.fields, sort_keys=True, ensure_ascii=False, default=str)
@@ -87,11 +97,37 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
             if len(rows) >= most or (len(rows) >= least and int(digest[:8], 16) % avg == 0):
                 flush()
     flush()
-    index = {"key": spec["key"], "chunks": chunks, "rejects": [[r.path, r.reason] for r in rejects]}
+    index = {"key": spec["key"], "files": spec["files"], "chunks": chunks,
+             "rejects": [[r.path, r.reason] for r in rejects]}
     path = Path(spec["out_dir"]) / store.PARTS / "read" / f"{spec['key']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_json(path, index)
     return index
+
+
+def _previous_unit(spec: Mapping) -> dict:
+    """(file, size, mtime) -> (record rows, rejects) of the same read unit's previous version, for the
+    plain files it read (a table file is a unit of its own: when it changed, nothing is kept)."""
+    path = spec.get("previous")
+    if not path:
+        return {}
+    try:
+        index = json.loads(Path(path).read_text(encoding="utf-8"))
+        frames = [store.read_table([parts_file(spec["out_dir"], "records", c["key"])]) for c in index["chunks"]]
+    except (OSError, ValueError):
+        return {}
+    by_path: dict[str, list] = {}
+    for frame in frames:
+        for row in frame.to_dict("records"):
+            row = {k: (v if not isinstance(v, float) else None) for k, v in row.items()}  # NaN -> None
+            if row["lines"] is not None:
+                row["lines"] = list(row["lines"])
+            by_path.setdefault(row["path"], []).append(row)
+    rejected: dict[str, list] = {}
+    for p, r in index["rejects"]:
+        rejected.setdefault(p, []).append((p, r))
+    return {tuple(f): (by_path.get(f[0], []), rejected.get(f[0], [])) for f in index.get("files", [])
+            if not f[0].lower().endswith((".csv", ".jsonl", ".ndjson")) and (f[0] in by_path or f[0] in rejected)}
 
 
 # --------------------------------------------------------------------------- prepare
@@ -201,10 +237,16 @@ def comentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mappi
 def run_partition(spec: Mapping, refs: Mapping) -> dict:
     """Run one partition through the stages whose outputs are missing, in order, and write each
     output (atomically, named by its key). spec: ``out_dir``, ``keys`` (table -> key of the stage
-    that writes it, ``records`` included) and ``context`` (for ``prepare``). Returns which stages ran."""
-    out_dir, keys = spec["out_dir"], spec["keys"]
+    that writes it, ``records`` included), ``context`` (for stages that take it) and ``previous``
+    (table -> key of the same partition's output in the last build, for the stages whose digest is
+    unchanged). A document whose ``source_hash`` and id are unchanged keeps its rows from there
+    (every stage's rows of a document depend on that document alone); only the others run.
+    Returns which stages ran and how many documents they reused."""
+    out_dir, keys, previous = spec["out_dir"], spec["keys"], spec.get("previous") or {}
+    context = spec["context"]
+    order = [d["doc_id"] for d in context["docs"]]
     tables: dict[str, pd.DataFrame] = {}
-    ran = []
+    ran, kept = [], set()
     for stage in STAGES:
         if not all(t in keys for t in stage.outputs):  # a stage this build leaves out (analyses=False)
             continue
@@ -216,9 +258,48 @@ def run_partition(spec: Mapping, refs: Mapping) -> dict:
             if t not in tables:
                 tables[t] = store.read_table([parts_file(out_dir, t, keys[t])])
             inputs[t] = tables[t]
-        result = stage.function()(inputs, refs, spec["context"] if stage.context else {})
+        old = {t: parts_file(out_dir, t, previous[t]) for t in stage.outputs if t in previous}
+        if len(old) != len(stage.outputs) or not all(p.exists() for p in old.values()):
+            old, kept = {}, set()
+        elif stage.context:
+            prev = store.read_table([old["documents"]], columns=["doc_id", "source_hash"])
+            now = {d["doc_id"]: d["source_hash"] for d in context["docs"]}
+            kept = {d for d, h in zip(prev["doc_id"], prev["source_hash"]) if now.get(d) == h}
+        result = _run(stage, inputs, refs, context if stage.context else {}, kept if old else set())
         for t, path in paths.items():
-            store.write_parquet(to_arrow(result[t], t), path)
-        tables.update(result)
+            frame = result[t]
+            if old and kept:
+                before = store.read_table([old[t]])
+                frame = _merge(before[before["doc_id"].isin(kept)], frame, order, by_input=stage.context)
+            store.write_parquet(to_arrow(frame, t), path)
+            tables[t] = frame
         ran.append(stage.name)
-    return {"ran": ran}
+    return {"ran": ran, "kept": len(kept)}
+
+
+def _run(stage, inputs: dict, refs, context: Mapping, kept: set) -> dict:
+    """The stage on the documents not in ``kept``."""
+    if kept:
+        if stage.context:
+            keep = [d["doc_id"] not in kept for d in context["docs"]]
+            inputs = {t: df[keep].reset_index(drop=True) if t == "records" else df for t, df in inputs.items()}
+            context = {**context, "docs": [d for d, k in zip(context["docs"], keep) if k]}
+        else:
+            inputs = {t: df[~df["doc_id"].isin(kept)].reset_index(drop=True) for t, df in inputs.items()}
+    return stage.function()(inputs, refs, context)
+
+
+def _merge(before: pd.DataFrame, new: pd.DataFrame, order: list[str], *, by_input: bool) -> pd.DataFrame:
+    """Kept rows and new rows in the order the stage gives on the whole partition: input order of the
+    documents (prepare), or document id (the analyses, which sort by it); a document's own rows keep
+    their order."""
+    parts = [f for f in (before, new) if len(f)]
+    if not parts:
+        return new
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    if by_input:
+        rank = {d: i for i, d in enumerate(order)}
+        key = frame["doc_id"].map(rank)
+    else:
+        key = frame["doc_id"]
+    return frame.iloc[key.to_numpy().argsort(kind="stable")].reset_index(drop=True)

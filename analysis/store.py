@@ -34,7 +34,7 @@ __all__ = ["MANIFEST", "PARTS", "LOCK", "BuildLocked", "OutputError", "check_out
 MANIFEST = "manifest.json"
 PARTS = ".parts"
 LOCK = ".build.lock"
-FORMAT = 2  # manifest format; bump when the folder layout changes
+FORMAT = 3  # manifest format; bump when the folder layout changes
 
 
 class OutputError(ValueError):

@@ -182,7 +182,7 @@ def test_damaged_manifest_means_rebuild_not_a_crash(tmp_path):
     raw = write_corpus(tmp_path / "raw", 3)
     out = tmp_path / "out"
     build_corpus(raw, out, columns=COLUMNS)
-    (out / store.MANIFEST).write_text('{"format": 2, "tables": {"docu', encoding="utf-8")
+    (out / store.MANIFEST).write_text('{"format": 3, "tables": {"docu', encoding="utf-8")
     c = load_corpus(raw, out, columns=COLUMNS)
     assert len(c.documents) == 6
 
