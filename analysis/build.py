@@ -424,8 +424,8 @@ def _publish(out: Path, parts: list[dict], stages) -> tuple[dict, list, dict]:
     tables: dict[str, list[str]] = defaultdict(list)
     first: dict[str, str] = {}
     rejects: list[tuple[str, str]] = []
-    counts = Counter()
     public = [t for s in stages for t in s.outputs if t in PUBLIC_TABLES]
+    counts = Counter({t: 0 for t in public})
     for p in parts:
         keys = p["keys"]
         docs = pq.read_table(_part(out, "documents", keys["documents"]), columns=["doc_id", "path", "content_hash"])
@@ -461,7 +461,7 @@ def _publish(out: Path, parts: list[dict], stages) -> tuple[dict, list, dict]:
                 n = pq.ParquetFile(out / rel).metadata.num_rows
             counts[t] += n
             tables[t].append(rel)
-    return dict(tables), rejects, dict(counts)
+    return {t: tables.get(t, []) for t in public}, rejects, dict(counts)
 
 
 def _write_rejects(out: Path, rejects: list[tuple[str, str]]) -> str:
