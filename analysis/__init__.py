@@ -1,7 +1,9 @@
 """Analysis workbook for alliances among armed groups in the Syrian war.
 
-``analysis.load_corpus()`` returns the corpus tables (building them when stale); the modules
-``ingest``, ``clean``, ``metadata``, ``text``, ``build`` make them. See docs/data_contract.md.
+``analysis.load_corpus()`` returns the corpus (its tables read lazily; built first when stale); the
+build's stages are declared in ``stages`` and run by ``build`` on Dask (``executor``) over partitions
+stored by ``store``; ``ingest``, ``clean``, ``metadata``, ``text`` do the per-document work. See
+docs/data_contract.md.
 """
 __version__ = "0.1.0"
 

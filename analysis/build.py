@@ -226,8 +226,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     mode = ""
     if todo:
         refs = load_references(READ.references)
-        work = sum(len(u["files"]) for u in todo) * (100 if any(f[0].endswith(TABLE_SUFFIXES) for u in todo
-                                                                for f in u["files"]) else 1)
+        work = sum(_files_to_read(u) for u in todo)
         from .partitions import read_unit
 
         executor.run_tasks(read_unit, todo, refs, scheduler=scheduler, workers=workers, work=work,
@@ -249,7 +248,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
 
         specs = [{"out_dir": str(out), "keys": p["keys"], "context": contexts[p["index"]],
                   "previous": {t: k for t, k in old_parts.get(p["pid"], {}).items() if t in same}} for p in todo_parts]
-        work = sum(p["n"] for p in todo_parts)
+        work = sum(_docs_to_run(out, p, spec) for p, spec in zip(todo_parts, specs))
         mode = executor.resolve_scheduler(scheduler, n_tasks=len(specs), work=work, workers=workers)[0]
         results = executor.run_tasks(run_partition, specs, refs, scheduler=scheduler, workers=workers, work=work,
                                      progress=show and work >= executor.SMALL_WORK)
@@ -281,6 +280,29 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     store.collect_garbage(out, keep)
     return BuildSummary(out, counts["documents"], counts["sentences"], len(rejects), by_reason, max(reused, 0),
                         seconds, len(parts), ran, mode)
+
+
+def _files_to_read(unit: dict) -> int:
+    """How much a read task has to do, in documents (a table file counts as many): its files that are
+    new or changed since the unit's previous version."""
+    old: set = set()
+    if unit.get("previous"):
+        try:
+            old = {tuple(f) for f in json.loads(Path(unit["previous"]).read_text(encoding="utf-8")).get("files", [])}
+        except (OSError, ValueError):
+            pass
+    return sum(100 if f[0].lower().endswith(TABLE_SUFFIXES) else 1 for f in unit["files"] if tuple(f) not in old)
+
+
+def _docs_to_run(out: Path, part: dict, spec: dict) -> int:
+    """How many documents of a partition its stages must run on: those whose source hash or id is not
+    in the partition's previous version (the executor runs small work in this process)."""
+    old = spec["previous"].get("documents")
+    if not old or not _part(out, "documents", old).exists():
+        return part["n"]
+    prev = store.read_table([_part(out, "documents", old)], columns=["doc_id", "source_hash"])
+    kept = set(zip(prev["doc_id"], prev["source_hash"]))
+    return sum((d["doc_id"], d["source_hash"]) not in kept for d in spec["context"]["docs"])
 
 
 def _unit_index(out: Path, key: str) -> Path:
