@@ -15,6 +15,15 @@ from analysis.publish import notebook_paths
 NOTEBOOKS = [p.stem for p in notebook_paths()]
 
 
+def _key(text: str):
+    """A cell as DataTables orders it: numbers (with thousands separators, %, a dash for missing) as numbers."""
+    t = text.replace(",", "").replace("%", "").strip()
+    try:
+        return (0, float(t), "")
+    except ValueError:
+        return (1 if t not in ("", "—") else -1, 0.0, text.lower())
+
+
 def _open(page, path):
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
@@ -42,13 +51,18 @@ def test_report_loads_offline_and_its_tables_sort_and_filter(seed_reports, offli
     j = next((j for j in range(n_cols) if len(set(column(j))) >= 2), None)
     assert j is not None, f"{name}: the largest table has no column with two different values"
     header = box.locator("table.dataTable thead th").nth(j).locator(".dt-column-order")  # the sort control
-    header.click()
-    page.wait_for_timeout(400)
-    asc = column(j)
-    header.click()
-    page.wait_for_timeout(400)
-    desc = column(j)
-    assert asc != desc, "clicking the header did not sort the table"
+    seen = []  # DataTables cycles ascending -> descending -> original order: click until both sorted orders are seen
+    for _ in range(4):
+        header.click()
+        page.wait_for_timeout(400)
+        values = column(j)
+        keys = [_key(v) for v in values]
+        if keys == sorted(keys) and "asc" not in seen:
+            seen.append("asc")
+        elif keys == sorted(keys, reverse=True) and "desc" not in seen:
+            seen.append("desc")
+            desc = values
+    assert set(seen) == {"asc", "desc"}, f"{name}: clicking the header did not sort column {j} both ways ({seen})"
     target = desc[0]
     total = box.locator(".dt-info").inner_text()
     box.locator("input[type=search]").fill(target)
