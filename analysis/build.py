@@ -22,7 +22,18 @@ tasks (:mod:`analysis.executor`), with corpus-level reduce steps between them:
    ``<table>/``, the rejects table, then the manifest (last, atomically), then old files removed.
 
 Deterministic: the same raw input, settings, reference files, code and libraries give byte-identical
-tables with any scheduler. Incremental by partition: only partitions whose key changed run.
+tables with any scheduler. Incremental by partition: only partitions whose key changed run, and in a
+partition that runs, a read unit reads only its new or changed files and the stages run only on the
+documents whose source hash or id changed (the others keep their rows from the partition's previous
+version, found by its id in the previous manifest, when the stage's digest is unchanged).
+
+Porting a change from another branch: per-document work goes in
+:func:`analysis.partitions.prepare_document`; a new document column is one entry in
+``analysis.stages.TABLES["documents"]``; a new reference file one entry in ``analysis.stages.REFERENCES``
+(named in its stage's ``references``); a new stage one entry in ``analysis.stages.STAGES``; a new
+corpus-level step (e.g. per-site template detection) goes in :func:`_context`, computed from small
+per-record columns that the read stage writes (add them to ``TABLES["records"]``), and reaches the
+stages through the partition context, whose digest is part of the prepare key.
 """
 from __future__ import annotations
 
