@@ -57,7 +57,7 @@ class BuildSummary:
 # --------------------------------------------------------------------------- fingerprints
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
+TEXT_MODULES = ("build", "ingest", "htmlpage", "clean", "metadata", "text", "config")
 ANALYSIS_MODULES = ("groups", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
