@@ -1,15 +1,18 @@
 """Split a raw document into title, body, reader comments and removed boilerplate.
 
 The rules live in ``data/reference/boilerplate.yaml`` (users extend it); see that file for what each
-rule does. :func:`repeated_lines` is the generic detector of chrome: lines that recur across the
-documents of one site. Cleaning is line-based and deterministic; nothing is lost: every non-blank
-input line ends up in the title, body, comments or boilerplate.
+rule does. :func:`learn_chrome` learns what one outlet's documents repeat: whole lines (menus,
+donation banners, wire ads) and line templates, lines that open the same way with a varying tail
+("Image copyright Getty Images", "Photo: ...", "Sign up for ..."); :func:`clean` removes them.
+Cleaning is line-based and deterministic; nothing is lost: every non-blank input line, and every
+piece cut out of a line (a glued tag list, inline chrome), ends up in the title, body, comments or
+boilerplate.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -18,12 +21,43 @@ import yaml
 
 from . import config
 
+__all__ = ["Rules", "Chrome", "Cleaned", "load_rules", "repeated_lines", "learn_chrome", "template_key",
+           "strip_glued_tags", "clean", "clean_comments", "norm_line"]
+
 SENTENCE_END = ".!?…:;,\"”’)]»"
 BULLET_RE = re.compile(r"^(?:[•·▪◦‣●■*]|[-–—](?=\s))\s*")
 INLINE_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 HEADLINE_MAX_WORDS = 30
 #: Only short lines can be site chrome for the repeated-line detector (long ones are article text).
 REPEATED_MAX_WORDS = 12
+#: Longer lines repeated word for word are chrome (a wire ad) only when their neighbours vary: a
+#: paragraph shared by copies of one article keeps its neighbours.
+LONG_REPEATED_MAX_WORDS = 80
+#: A template line: at most this many words, or at most TEMPLATE_MAX_WORDS and not a sentence
+#: (no closing full stop): a caption, a credit, a sign-up box; never a dateline's lede paragraph.
+TEMPLATE_SHORT_WORDS = 12
+TEMPLATE_MAX_WORDS = 25
+#: Share of a template's occurrences that must open a line (the rest are in running text).
+TEMPLATE_LINE_START_SHARE = 0.8
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+LABEL_RE = re.compile(r"^\W*([^\W\d_]+)\s*:")
+#: Words that cannot make a template on their own ("In the ...", "It was ...").
+FUNCTION_WORDS = frozenset(
+    "a an the and or but of in on at to by for with from as is are was were be been has have had it its "
+    "this that these those he she they we you i his her their our your there here not no so if then than "
+    "after before over under into about more most some all one two said says will would can could".split())
+#: Where a tag list glued into a paragraph ends: a sentence restarting with one of these words.
+OPENERS = frozenset(
+    "the a an at in on as after before during with for from some several many more most dozens hundreds "
+    "thousands this these it he she they we there one two three four five six seven eight nine ten eleven "
+    "twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred".split())
+#: Lower-case words that start a clause inside a tag list's tail ("Syrian troops and ...").
+CLAUSE_WORDS = frozenset(
+    "a an the and or of in on at to by for with from was were is are has have had said says will would "
+    "been that which who after as into".split())
+GLUED_TAGS_MAX_WORDS = 40
+GLUED_TAGS_MIN_BEFORE = 8
 
 
 @dataclass(frozen=True)
@@ -35,18 +69,28 @@ class Rules:
     comment_author_max_words: int
     min_docs: int
     min_share: float
+    inline_chrome: re.Pattern
+    tag_labels: re.Pattern  # case-sensitive: "Tags" opens a tag list, "tags" is a word
+    blocks: tuple[tuple[re.Pattern, re.Pattern, int], ...]  # (start, end, at most lines)
     digest: str  # hash of the rules file, part of the build's cache key
 
 
-def _union(patterns: list[str], what: str, path: Path) -> re.Pattern:
+def _check_patterns(patterns, what: str, path: Path) -> list[str]:
+    if not isinstance(patterns, list):
+        raise ValueError(f"{path}: `{what}` must be a list of patterns; got {type(patterns).__name__}")
     for p in patterns:
         try:
             re.compile(p)
-        except re.error as exc:
+        except (re.error, TypeError) as exc:
             raise ValueError(f"{path}: `{what}` pattern {p!r} is not a valid regular expression: {exc}") from None
+    return patterns
+
+
+def _union(patterns: list[str], what: str, path: Path, *, flags=re.IGNORECASE) -> re.Pattern:
+    patterns = _check_patterns(patterns, what, path)
     if not patterns:
         return re.compile(r"(?!x)x")
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -54,12 +98,19 @@ def load_rules(path: Path | None = None) -> Rules:
     path = Path(path or config.BOILERPLATE_RULES)
     raw = path.read_bytes()
     data = yaml.safe_load(raw) or {}
-    allowed = {"drop_lines", "end_of_article", "comment_start", "comment_chrome",
-               "comment_author_max_words", "repeated_lines"}
+    allowed = {"drop_lines", "end_of_article", "comment_start", "comment_chrome", "inline_chrome",
+               "comment_author_max_words", "repeated_lines", "tag_labels", "chrome_blocks"}
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed keys are {sorted(allowed)}")
     rep = data.get("repeated_lines") or {}
+    blocks = []
+    for i, b in enumerate(data.get("chrome_blocks") or []):
+        if not isinstance(b, dict) or not {"start", "end"} <= set(b):
+            raise ValueError(f"{path}: chrome_blocks[{i}] needs `start` and `end` patterns; got {b!r}")
+        blocks.append((_union([b["start"]], f"chrome_blocks[{i}].start", path),
+                       _union([b["end"]], f"chrome_blocks[{i}].end", path), int(b.get("max_lines", 8))))
+    labels = _check_patterns(data.get("tag_labels") or [], "tag_labels", path)
     return Rules(
         drop_lines=_union(data.get("drop_lines") or [], "drop_lines", path),
         end_of_article=_union(data.get("end_of_article") or [], "end_of_article", path),
@@ -68,8 +119,25 @@ def load_rules(path: Path | None = None) -> Rules:
         comment_author_max_words=int(data.get("comment_author_max_words", 4)),
         min_docs=int(rep.get("min_docs", 3)),
         min_share=float(rep.get("min_share", 0.3)),
+        inline_chrome=_union(data.get("inline_chrome") or [], "inline_chrome", path),
+        tag_labels=re.compile(rf"(?<=\s)(?:{'|'.join(labels) or '(?!x)x'}):?\s+(?=\w)"),
+        blocks=tuple(blocks),
         digest=hashlib.sha256(raw).hexdigest()[:16],
     )
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What one outlet's documents repeat: whole lines, and templates (see :func:`template_key`)."""
+
+    lines: frozenset[str] = frozenset()
+    templates: frozenset[str] = frozenset()
+
+    def digest(self) -> str:
+        return hashlib.sha256("\n".join(sorted(self.lines) + ["--"] + sorted(self.templates)).encode()).hexdigest()[:16]
+
+    def __contains__(self, line: str) -> bool:
+        return line in self.lines or (_template_line(line) and template_key(line) in self.templates)
 
 
 @dataclass
@@ -80,26 +148,147 @@ class Cleaned:
     boilerplate: list[str] = field(default_factory=list)
 
 
-def _norm_line(line: str) -> str:
+def norm_line(line: str) -> str:
+    """A line with its white space folded and stripped."""
     return INLINE_SPACE_RE.sub(" ", line).strip()
+
+
+_norm_line = norm_line
+
+
+def _distinct(texts: Iterable[str]) -> list[str]:
+    seen: set[int] = set()
+    out = []
+    for text in texts:
+        key = hash(text)
+        if key not in seen:  # a repeated text (a copy of one article) is not evidence of chrome
+            seen.add(key)
+            out.append(text)
+    return out
 
 
 def repeated_lines(texts: Iterable[str], *, min_docs: int, min_share: float) -> frozenset[str]:
     """Lines (white space normalised) found in at least ``min_docs`` of the texts and in at least
-    ``min_share`` of them: the chrome of one site."""
+    ``min_share`` of them: the chrome of one site. Lines of more than REPEATED_MAX_WORDS words
+    count only where their neighbouring lines vary (an ad placed in different articles), not where
+    they keep them (a paragraph of one article in several copies)."""
+    texts = _distinct(texts)
     counts: Counter[str] = Counter()
-    seen: set[int] = set()
-    n = 0
+    contexts: dict[str, set] = defaultdict(set)
     for text in texts:
-        key = hash(text)
-        if key in seen:  # a repeated text (a copy of one article) is not evidence of chrome
-            continue
-        seen.add(key)
-        n += 1
-        counts.update({line for line in (_norm_line(l) for l in text.split("\n"))
-                       if line and len(line.split()) <= REPEATED_MAX_WORDS})
-    need = max(min_docs, min_share * n)
-    return frozenset(line for line, c in counts.items() if c >= need)
+        lines = [ln for ln in map(norm_line, text.split("\n")) if ln]
+        seen_here = set()
+        for k, line in enumerate(lines):
+            n = len(line.split())
+            if n > LONG_REPEATED_MAX_WORDS or line in seen_here:
+                continue
+            seen_here.add(line)
+            counts[line] += 1
+            if n > REPEATED_MAX_WORDS:
+                contexts[line].add((lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""))
+    need = max(min_docs, min_share * len(texts))
+    return frozenset(line for line, c in counts.items()
+                     if c >= need and (line not in contexts or len(contexts[line]) >= max(min_docs, c / 2)))
+
+
+def template_key(line: str) -> str:
+    """The opening of a line that a template shares: its first two words, lower-cased, digits as 0
+    ("image copyright"), or a label with its colon ("photo:")."""
+    m = LABEL_RE.match(line)
+    if m:
+        return m.group(1).lower() + ":"
+    return " ".join(re.sub(r"\d", "0", w.lower()) for w in WORD_RE.findall(line[:120])[:2])
+
+
+def _template_line(line: str) -> bool:
+    n = len(line.split())
+    return 1 < n <= TEMPLATE_SHORT_WORDS or (n <= TEMPLATE_MAX_WORDS and not line.rstrip().endswith((".", "!", "?")))
+
+
+def _key_re(key: str) -> re.Pattern:
+    if key.endswith(":"):
+        return re.compile(rf"(?<![^\W_]){re.escape(key[:-1])}\s*:", re.IGNORECASE)
+    words = key.split()
+    return re.compile(r"(?<![^\W_])" + r"\W+".join(re.escape(w).replace("0", r"\d") for w in words)
+                      + r"(?![^\W_])", re.IGNORECASE)
+
+
+def learn_chrome(texts: Iterable[str], *, rules: Rules) -> Chrome:
+    """What the documents of one outlet repeat (fitted on their raw texts): lines found word for
+    word (:func:`repeated_lines`), and templates: a :func:`template_key` that opens short lines in
+    at least ``min_docs`` and ``min_share`` of the documents, is not made of function words only,
+    and is found at the start of such lines at least TEMPLATE_LINE_START_SHARE of the times it is
+    found there or in the running text ("Image caption" is chrome; "Mr Blair" opens many short
+    paragraphs but is mostly found inside sentences)."""
+    texts = _distinct(texts)
+    lines = repeated_lines(texts, min_docs=rules.min_docs, min_share=rules.min_share)
+    need = max(rules.min_docs, rules.min_share * len(texts))
+    docs: Counter[str] = Counter()
+    starts: Counter[str] = Counter()
+    prose: list[str] = []  # the lines that cannot be template lines: the running text
+    for text in texts:
+        keys = []
+        for ln in map(norm_line, text.split("\n")):
+            if ln and _template_line(ln):
+                keys.append(template_key(ln))
+            elif ln:
+                prose.append(ln)
+        starts.update(keys)
+        docs.update(set(keys))
+    candidates = [k for k, c in docs.items() if c >= need and k
+                  and not all(w in FUNCTION_WORDS for w in k.rstrip(":").split())]
+    templates = set()
+    if candidates:
+        running = "\n".join(prose)
+        for key in candidates:
+            inside = len(_key_re(key).findall(running))
+            if starts[key] / (starts[key] + inside) >= TEMPLATE_LINE_START_SHARE:
+                templates.add(key)
+    return Chrome(lines, frozenset(templates))
+
+
+def strip_glued_tags(line: str, *, rules: Rules) -> tuple[str, str | None]:
+    """(line, removed tag list or None): a tag list glued into a paragraph ("... continue. Tags
+    Syria Free Syrian Army opposition groups Idlib The brigade announced ..."). The list ends where
+    a sentence restarts: after a full stop, before a capitalised opener ("The", "At", "Three"), or
+    at the capitalised word that opens a clause ("Syrian troops and pro-government gunmen ...").
+    Without such an end within GLUED_TAGS_MAX_WORDS words, or when the list starts in lower case,
+    only a list that runs to the end of the paragraph is taken. Lines with fewer than
+    GLUED_TAGS_MIN_BEFORE words before the label (a headline, "Tags: ...") are left alone."""
+    m = rules.tag_labels.search(line)
+    if not m or len(line[:m.start()].split()) < GLUED_TAGS_MIN_BEFORE:
+        return line, None
+    lower_start = not line[m.end():m.end() + 1].isupper()
+    tokens = list(re.finditer(r"\S+", line[m.end():]))
+    end = None
+    last_cap = None
+    for i, t in enumerate(tokens[:GLUED_TAGS_MAX_WORDS + 1]):
+        w = t.group(0)
+        bare = w.strip("\"'“”‘’()[],;:")
+        if i and bare[:1].isupper() and bare.lower() in OPENERS:
+            end = t.start()
+            break
+        if bare.endswith(".") and i + 1 < len(tokens) and tokens[i + 1].group(0)[:1].isupper() and len(bare) > 3:
+            end = t.end()
+            break
+        if i and bare in CLAUSE_WORDS and i + 1 < len(tokens) and not tokens[i + 1].group(0)[:1].isupper():
+            if last_cap is not None and last_cap > 0:
+                end = tokens[last_cap].start()
+            break
+        if bare[:1].isupper():
+            last_cap = i
+    if end is None or lower_start:
+        # no sentence resumes: a list that runs to the end of the paragraph ("... Tags airstrikes
+        # Syria"), without a sentence's punctuation or its run of small words ("range from the ...")
+        words = [t.group(0) for t in tokens]
+        clause = sum(1 for a, b in zip(words, words[1:]) if a in CLAUSE_WORDS and not b[:1].isupper())
+        if len(tokens) > GLUED_TAGS_MAX_WORDS or clause > 1 or re.search(r"[.!?][\"”’)]*(\s|$)", line[m.end():]):
+            return line, None
+        end = len(line) - m.end()
+    cut_from, cut_to = m.start(), m.end() + end
+    removed = line[cut_from:cut_to].strip()
+    rest = (line[:cut_from].rstrip() + " " + line[cut_to:].lstrip()).strip()
+    return rest, removed
 
 
 def _is_headline(line: str) -> bool:
@@ -120,30 +309,50 @@ def _join(lines: list[tuple[bool, str]]) -> str:
     return "\n\n".join(paras)
 
 
-def clean(text: str, *, rules: Rules, repeated: frozenset[str] = frozenset(),
-          title: str | None = None, find_title: bool = True) -> Cleaned:
+def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str | None = None,
+          find_title: bool = True, section: str = "body") -> Cleaned:
     """Clean one document's text.
 
-    ``title``: a title known from elsewhere (a CSV column, HTML metadata); a first line equal to it
-    is dropped from the body. Otherwise, with ``find_title``, a short first line that reads as a
-    headline becomes the title.
+    ``chrome``: what the document's outlet repeats (:func:`learn_chrome`). ``title``: a title known
+    from elsewhere (a CSV column, HTML metadata); a first line equal to it is dropped from the body.
+    Otherwise, with ``find_title``, a short first line that reads as a headline becomes the title.
+    ``section="comments"``: the text is a comments section already (an HTML page's comments): no
+    title, and widget lines (``comment_chrome``) are boilerplate.
     """
+    if section not in ("body", "comments"):
+        raise ValueError(f"`section` must be one of 'body', 'comments'; got {section!r}")
+    chrome = chrome or Chrome()
     boiler: list[str] = []
     body: list[tuple[bool, str]] = []
     comments: list[tuple[bool, str]] = []
-    state = "body"  # body -> footer -> comments
+    state = section  # body -> footer -> comments
     blank = False
     pending_author: str | None = None
+    block_end: tuple[re.Pattern, int] | None = None  # inside a chrome block: its end and lines left
     for raw_line in text.split("\n"):
-        line = _norm_line(raw_line)
+        line = norm_line(raw_line)
         if not line:
             blank = True
+            continue
+        if rules.inline_chrome.search(line):
+            boiler.extend(m.group(0).strip() for m in rules.inline_chrome.finditer(line) if m.group(0).strip())
+            line = norm_line(rules.inline_chrome.sub(" ", line))
+            if not line:
+                continue
+        if block_end is not None:
+            boiler.append(line)
+            end, left = block_end
+            block_end = None if end.fullmatch(line) or left <= 1 else (end, left - 1)
+            continue
+        if state != "footer" and (block := next((b for b in rules.blocks if b[0].fullmatch(line)), None)):
+            boiler.append(line)
+            block_end = (block[1], block[2])
             continue
         if state != "comments" and rules.comment_start.fullmatch(line):
             state = "comments"
             boiler.append(line)
         elif state == "comments":
-            if rules.comment_chrome.fullmatch(line) or rules.drop_lines.fullmatch(line) or line in repeated:
+            if rules.comment_chrome.fullmatch(line) or rules.drop_lines.fullmatch(line) or line in chrome:
                 boiler.append(line)
             else:
                 if pending_author is not None:
@@ -158,22 +367,29 @@ def clean(text: str, *, rules: Rules, repeated: frozenset[str] = frozenset(),
         elif rules.end_of_article.fullmatch(line):
             state = "footer"
             boiler.append(line)
-        elif state == "footer" or rules.drop_lines.fullmatch(line) or line in repeated:
+        elif state == "footer" or rules.drop_lines.fullmatch(line) or line in chrome:
             boiler.append(line)
         else:
-            content = BULLET_RE.sub("", line)
+            content, tags = strip_glued_tags(BULLET_RE.sub("", line), rules=rules)
+            if tags:
+                boiler.append(tags)
             if content:
                 body.append((blank, content))
         blank = False
     if pending_author is not None:  # a short last line: a comment after all ("Thanks!")
         comments.append((True, pending_author))
 
-    if title is not None and body and _norm_line(title).lower() == body[0][1].lower():
+    if title is not None and body and norm_line(title).lower() == body[0][1].lower():
         body = body[1:]
-    elif title is None and find_title and body and _is_headline(body[0][1]) and (len(body) == 1 or body[1][0] or True):
-        if len(body) > 1:
-            title = body[0][1]
-            body = body[1:]
-            if body:
-                body[0] = (True, body[0][1])
+    elif title is None and find_title and section == "body" and len(body) > 1 and _is_headline(body[0][1]):
+        title = body[0][1]
+        body = body[1:]
+        body[0] = (True, body[0][1])
     return Cleaned(title=title, body=_join(body), comments=_join(comments), boilerplate=boiler)
+
+
+def clean_comments(text: str, *, rules: Rules, chrome: Chrome | None = None) -> Cleaned:
+    """Clean a comments section on its own (an HTML page's comments): widget text ("Loading
+    comments...", "You must be logged in to post a comment") goes to ``boilerplate``; the
+    comments are in ``comments`` (``body`` is empty)."""
+    return clean(text, rules=rules, chrome=chrome, find_title=False, section="comments")

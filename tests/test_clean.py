@@ -108,7 +108,7 @@ def test_repeated_lines_detector_finds_site_chrome():
     docs = [f"Headline {i}\n\nArticle text number {i}.\n\nFollow us on Telegram for more news!\n" for i in range(4)]
     rep = clean.repeated_lines(docs, min_docs=3, min_share=0.3)
     assert rep == {"Follow us on Telegram for more news!"}
-    c = clean.clean(docs[0], rules=RULES, repeated=rep)
+    c = clean.clean(docs[0], rules=RULES, chrome=clean.Chrome(lines=rep))
     assert c.body == "Article text number 0." and "Follow us on Telegram for more news!" in c.boilerplate
 
 
