@@ -38,7 +38,7 @@ DATE_RE = (
     rf"(?:,?\s+\d\d?:\d\d(?::\d\d)?(?:\s*[+-]\d{{4}}|\s*GMT|\s*UTC)?)?"  # RFC 2822 time part
 )
 _D = rf"(?P<date>{DATE_RE})(?![\w/.-]*\d)"
-_LABEL = (r"(?:(?:First |Last )?(?:Published|Posted|Updated|Modified|Dated?|Filed)"
+_LABEL = (r"(?i:(?:First |Last )?(?:Published|Posted|Updated|Modified|Dated?|Filed)"
           r"(?: (?:on|at))?:?\s+)")
 #: A place name as datelines write it: "IDLIB", "Deir ez-Zor", "Jisr al-Shughour", "Khan Sheikhoun".
 PLACE_RE = r"[A-Z][\w'’.\-]*(?:\s(?:[A-Z]|[a-z]{1,3}-[A-Za-z])[\w'’.\-]*){0,3}"

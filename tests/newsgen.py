@@ -432,3 +432,17 @@ def assemble(root: Path, shapes: dict[str, int] | None = None, *, seed: int = 0)
             kwargs["n"] = n
         out[shape] = fn(root / shape, **kwargs)
     return out
+
+
+def token_f1(got: str, gold: str) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the word tokens of ``got`` against ``gold`` (bags of words, as in
+    the CLEANEVAL and trafilatura evaluations)."""
+    from collections import Counter
+    import re
+
+    g = Counter(re.findall(r"\w+", got.lower()))
+    t = Counter(re.findall(r"\w+", gold.lower()))
+    common = sum((g & t).values())
+    p = common / sum(g.values()) if g else 0.0
+    r = common / sum(t.values()) if t else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
