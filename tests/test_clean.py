@@ -131,3 +131,152 @@ def test_cleaner_never_crashes(s):
     c = clean.clean(s, rules=RULES)
     assert isinstance(c.body, str) and isinstance(c.comments, str)
     assert "\n\n\n" not in c.body
+
+
+@pytest.mark.parametrize(
+    "line, chrome",
+    [
+        ("Image copyright Getty Images", True),
+        ("Image caption Rebel fighters near Saraqib in February", True),
+        ("Media playback is unsupported on your device", True),
+        ("Photo: Omar Khalil/AFP via Getty Images", True),
+        ("Ali Haj Suleiman/AFP via Getty Images", True),
+        ("Sign up for the Damascus Monitor daily briefing newsletter", True),
+        ("Get the day's top stories from Syria delivered to your inbox.", True),
+        ("Share this article on Facebook Twitter Email", True),
+        ("Follow us on Telegram", True),
+        ("Read more: Who are the rebels in Idlib?", True),
+        ("Related Topics", True),
+        ("By Lina Haddad", True),
+        ("(Reporting by Omar Khalil; Editing by Sara Nasser)", True),
+        ("Copyright 2018 Levant Herald. All rights reserved.", True),
+        # article text that looks alike
+        ("Share prices fell in Damascus after the strikes.", False),
+        ("Twitter to suspend accounts linked to the Islamic State", False),
+        ("In its weekly newsletter, the group claimed the attack.", False),
+        ("Related groups fought in the countryside of Hama.", False),
+        ("Copyright laws in Syria date from 2013.", False),
+        ("by nightfall the convoy had left", False),
+        ("By Monday, the army had retaken the town.", False),
+    ],
+)
+def test_chrome_families(line, chrome):
+    c = clean.clean(f"Clashes in Idlib\n\nHTS fighters clashed with Ahrar al-Sham on Monday.\n\n{line}", rules=RULES)
+    assert (line in c.boilerplate) == chrome
+    assert (line in c.body) != chrome
+
+
+@pytest.mark.parametrize(
+    "text_in, body, removed",
+    [
+        ("Rebels said the clashes would go on for weeks. Tags Syria Free Syrian Army rebel groups Idlib The brigade "
+         "said on Monday that it had killed six fighters.",
+         "Rebels said the clashes would go on for weeks. The brigade said on Monday that it had killed six fighters.",
+         "Tags Syria Free Syrian Army rebel groups Idlib"),
+        ("A car bomb killed 25 soldiers in Aleppo a monitoring group said Tags Nusra Front Aleppo Syria extremism war. "
+         "A suicide bomber blew himself up at an army post.",
+         "A car bomb killed 25 soldiers in Aleppo a monitoring group said A suicide bomber blew himself up at an army post.",
+         "Tags Nusra Front Aleppo Syria extremism war."),
+        ("Rebels repelled an attack on the Zahra district of Aleppo overnight. Tags Syria Aleppo regime forces rebel "
+         "forces the Nusra Front Syrian troops and allied gunmen repelled an offensive by rebels.",
+         "Rebels repelled an attack on the Zahra district of Aleppo overnight. Syrian troops and allied gunmen repelled "
+         "an offensive by rebels.", "Tags Syria Aleppo regime forces rebel forces the Nusra Front"),
+        ("Fourteen fighters were killed when a bomb hit their post near Douma. Tags Jaish al-Islam Syria Ghouta "
+         "Fourteen members of the group died.",
+         "Fourteen fighters were killed when a bomb hit their post near Douma. Fourteen members of the group died.",
+         "Tags Jaish al-Islam Syria Ghouta"),
+        ("The coalition said its aircraft hit Daesh positions near Raqqa overnight and on Sunday morning. "
+         "Tags airstrikes Syria United States",
+         "The coalition said its aircraft hit Daesh positions near Raqqa overnight and on Sunday morning.",
+         "Tags airstrikes Syria United States"),
+        # not a tag list: a sentence that starts with "Topics", a headline, a price tag
+        ("One couple broadcasts their show from their own bed. Topics range from the bed to the latest films.",
+         "One couple broadcasts their show from their own bed. Topics range from the bed to the latest films.", None),
+        ("Tags Syria Idlib", "Tags Syria Idlib", None),
+        ("The rebels put price tags on captured tanks and sold them across the border.",
+         "The rebels put price tags on captured tanks and sold them across the border.", None),
+    ],
+)
+def test_glued_tag_lists(text_in, body, removed):
+    assert clean.strip_glued_tags(text_in, rules=RULES) == (body, removed)
+
+
+def _site(n: int, extra):
+    """``n`` articles of one site (generated text) with a line ``extra(i)`` after the second paragraph."""
+    import random
+
+    import newsgen
+
+    rng = random.Random(n)
+    docs = []
+    for i in range(n):
+        paras = newsgen.article(rng, day=newsgen.date(2016, 1, 1) + newsgen.timedelta(days=i))
+        docs.append("\n\n".join([newsgen.headline(rng), *paras[:2], extra(i), *paras[2:]]) + "\n")
+    return docs
+
+
+@pytest.mark.parametrize(
+    "extra, learned",
+    [
+        (lambda i: f"Listen to this article: {i % 7 + 2} min", {"listen to"}),
+        (lambda i: f"Photo: staff photographer {i}", {"photo:"}),
+        (lambda i: f"Also on Levant Daily: story {i} of the week", {"also on"}),
+        # a lede that opens with the wire's dateline is article text, not a template
+        (lambda i: f"BEIRUT (Levant Wire) - Government troops shelled the town of {i} for the third day running, "
+                   f"killing at least {i} people and wounding dozens more, a monitor said.", set()),
+        # "Mr Assad" opens short lines but is mostly inside sentences: not a template
+        (lambda i: f"Mr Assad spoke on day {i}.\n\nAnalysts in Beirut said on day {i} that Mr Assad would not yield to "
+                   f"pressure, and that Mr Assad's allies in Moscow agreed with him.", set()),
+        # function words only
+        (lambda i: f"In the {i}th hour", set()),
+    ],
+)
+def test_learned_templates(extra, learned):
+    docs = _site(12, extra)
+    chrome = clean.learn_chrome(docs, rules=RULES)
+    assert chrome.templates == learned
+    c = clean.clean(docs[3], rules=RULES, chrome=chrome)
+    assert (extra(3).split("\n")[0] in c.boilerplate) == bool(learned)
+
+
+def test_a_long_line_repeated_in_varying_places_is_chrome_but_a_shared_paragraph_is_not():
+    ad = ("An ultra-low latency infrastructure for electronic trading and data distribution, trusted by leading "
+          "exchanges and banks worldwide, is available to subscribers.")
+    docs = [f"Headline {i}\n\nParagraph one of story {i}.\n\n" + ("\n\n".join(
+        [f"Paragraph two of story {i}."] + ([ad] if i % 2 else []) + [f"Paragraph three of story {i}."]
+        + ([] if i % 2 else [ad]))) for i in range(8)]
+    assert ad in clean.repeated_lines(docs, min_docs=3, min_share=0.3)
+    shared = ("The Syrian Observatory for Human Rights, a Britain-based monitor, said at least 40 fighters from "
+              "both sides died in the fighting near the town.")
+    copies = [f"Copy {i} headline\n\nThe same lede of the one story.\n\n{shared}\n\nThe same last line." for i in range(6)]
+    assert shared not in clean.repeated_lines(copies, min_docs=3, min_share=0.3)
+
+
+def test_chrome_blocks_and_inline_chrome():
+    text = ("Headline\n\nStory highlights\n\nRebels advanced on Hama.\n\nJUST WATCHED\nRebels regroup in Idlib\nReplay\n"
+            "More Videos ...\nMUST WATCH\n\nThe army retreated. Get short URL 0 0 0 Residents fled.")
+    c = clean.clean(text, rules=RULES)
+    assert c.body == "Story highlights\n\nRebels advanced on Hama.\n\nThe army retreated. Residents fled."
+    assert c.boilerplate == ["JUST WATCHED", "Rebels regroup in Idlib", "Replay", "More Videos ...", "MUST WATCH",
+                             "Get short URL 0 0 0"]
+
+
+def test_nothing_is_lost_word_for_word(tmp_path):
+    """Every word of the input is in the title, body, comments or boilerplate, also where a tag
+    list or inline chrome was cut out of a line."""
+    import re
+    from collections import Counter
+
+    import newsgen
+
+    texts = [ingest.fix_text(p.read_text(encoding="utf-8")) for p in RAW.glob("*.txt")]
+    gold = newsgen.assemble(tmp_path, {"wire": 12, "site": 12, "video": 9})
+    texts += [(tmp_path / g.path).read_text(encoding="utf-8") for gs in gold.values() for g in gs]
+    texts.append("Rebels said the clashes would go on. Tags Syria Free Syrian Army Idlib The brigade said it "
+                 "killed six. Get short URL 0 0")
+    chrome = clean.learn_chrome(texts[5:], rules=RULES)
+    for text in texts:
+        c = clean.clean(text, rules=RULES, chrome=chrome)
+        words = Counter(re.findall(r"\w+", text))
+        kept = Counter(re.findall(r"\w+", "\n".join([c.title or "", c.body, c.comments, *c.boilerplate])))
+        assert words == kept, text[:80]
