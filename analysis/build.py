@@ -58,7 +58,7 @@ class BuildSummary:
 # --------------------------------------------------------------------------- fingerprints
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "htmlpage", "clean", "dates", "outlets", "metadata", "text", "config")
+TEXT_MODULES = ("build", "ingest", "htmlpage", "chrome", "clean", "dates", "outlets", "metadata", "text", "config")
 ANALYSIS_MODULES = ("groups", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
@@ -303,9 +303,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     site_of = [metadata.site_key(rec.text, rec.fields, kind=rec.kind, folder=rec.folder, register=reg, sites=sites,
                                  outlet_rules=outlet_rules) for rec, reg in zip(records, regs)]
     by_site: dict[str, list[int]] = defaultdict(list)
-    for i, (rec, site) in enumerate(zip(records, site_of)):
-        if "\n" in rec.text:
-            by_site[site].append(i)
+    for i, site in enumerate(site_of):
+        by_site[site].append(i)
     repeated: dict[str, clean.Chrome] = {}
     for site, idx in by_site.items():
         if len(idx) >= rules.min_docs:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -20,32 +19,15 @@ from typing import Iterable
 import yaml
 
 from . import config
+from .chrome import Chrome, learn_chrome, norm_line, repeated_lines, split_sentences
+from .dates import HEAD_LINES, HEADER_PATTERNS, LEADING_DATE_RE
 
-__all__ = ["Rules", "Chrome", "Cleaned", "load_rules", "repeated_lines", "learn_chrome", "template_key",
-           "strip_glued_tags", "clean", "clean_comments", "norm_line"]
+__all__ = ["Rules", "Cleaned", "load_rules", "strip_glued_tags", "strip_leading_date", "clean", "clean_comments",
+           "Chrome", "learn_chrome", "repeated_lines", "norm_line"]  # the last four from analysis.chrome
 
 SENTENCE_END = ".!?…:;,\"”’)]»"
 BULLET_RE = re.compile(r"^(?:[•·▪◦‣●■*]|[-–—](?=\s))\s*")
-INLINE_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 HEADLINE_MAX_WORDS = 30
-#: Only short lines can be site chrome for the repeated-line detector (long ones are article text).
-REPEATED_MAX_WORDS = 12
-#: Longer lines repeated word for word are chrome (a wire ad) only when their neighbours vary: a
-#: paragraph shared by copies of one article keeps its neighbours.
-LONG_REPEATED_MAX_WORDS = 80
-#: A template line: at most this many words, or at most TEMPLATE_MAX_WORDS and not a sentence
-#: (no closing full stop): a caption, a credit, a sign-up box; never a dateline's lede paragraph.
-TEMPLATE_SHORT_WORDS = 12
-TEMPLATE_MAX_WORDS = 25
-#: Share of a template's occurrences that must open a line (the rest are in running text).
-TEMPLATE_LINE_START_SHARE = 0.8
-WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-LABEL_RE = re.compile(r"^\W*([^\W\d_]+)\s*:")
-#: Words that cannot make a template on their own ("In the ...", "It was ...").
-FUNCTION_WORDS = frozenset(
-    "a an the and or but of in on at to by for with from as is are was were be been has have had it its "
-    "this that these those he she they we you i his her their our your there here not no so if then than "
-    "after before over under into about more most some all one two said says will would can could".split())
 #: Where a tag list glued into a paragraph ends: a sentence restarting with one of these words.
 OPENERS = frozenset(
     "the a an at in on as after before during with for from some several many more most dozens hundreds "
@@ -58,6 +40,8 @@ CLAUSE_WORDS = frozenset(
     "been that which who after as into".split())
 GLUED_TAGS_MAX_WORDS = 40
 GLUED_TAGS_MIN_BEFORE = 8
+#: A footer glued to the end of a paragraph is cut only when it is at most this long.
+GLUED_FOOTER_MAX_WORDS = 150
 
 
 @dataclass(frozen=True)
@@ -70,6 +54,7 @@ class Rules:
     min_docs: int
     min_share: float
     inline_chrome: re.Pattern
+    glued_footer: re.Pattern
     tag_labels: re.Pattern  # case-sensitive: "Tags" opens a tag list, "tags" is a word
     blocks: tuple[tuple[re.Pattern, re.Pattern, int], ...]  # (start, end, at most lines)
     digest: str  # hash of the rules file, part of the build's cache key
@@ -98,7 +83,7 @@ def load_rules(path: Path | None = None) -> Rules:
     path = Path(path or config.BOILERPLATE_RULES)
     raw = path.read_bytes()
     data = yaml.safe_load(raw) or {}
-    allowed = {"drop_lines", "end_of_article", "comment_start", "comment_chrome", "inline_chrome",
+    allowed = {"drop_lines", "end_of_article", "comment_start", "comment_chrome", "inline_chrome", "glued_footer",
                "comment_author_max_words", "repeated_lines", "tag_labels", "chrome_blocks"}
     unknown = set(data) - allowed
     if unknown:
@@ -120,24 +105,11 @@ def load_rules(path: Path | None = None) -> Rules:
         min_docs=int(rep.get("min_docs", 3)),
         min_share=float(rep.get("min_share", 0.3)),
         inline_chrome=_union(data.get("inline_chrome") or [], "inline_chrome", path),
+        glued_footer=_union(data.get("glued_footer") or [], "glued_footer", path),
         tag_labels=re.compile(rf"(?<=\s)(?:{'|'.join(labels) or '(?!x)x'}):?\s+(?=\w)"),
         blocks=tuple(blocks),
         digest=hashlib.sha256(raw).hexdigest()[:16],
     )
-
-
-@dataclass(frozen=True)
-class Chrome:
-    """What one outlet's documents repeat: whole lines, and templates (see :func:`template_key`)."""
-
-    lines: frozenset[str] = frozenset()
-    templates: frozenset[str] = frozenset()
-
-    def digest(self) -> str:
-        return hashlib.sha256("\n".join(sorted(self.lines) + ["--"] + sorted(self.templates)).encode()).hexdigest()[:16]
-
-    def __contains__(self, line: str) -> bool:
-        return line in self.lines or (_template_line(line) and template_key(line) in self.templates)
 
 
 @dataclass
@@ -146,105 +118,6 @@ class Cleaned:
     body: str
     comments: str
     boilerplate: list[str] = field(default_factory=list)
-
-
-def norm_line(line: str) -> str:
-    """A line with its white space folded and stripped."""
-    return INLINE_SPACE_RE.sub(" ", line).strip()
-
-
-_norm_line = norm_line
-
-
-def _distinct(texts: Iterable[str]) -> list[str]:
-    seen: set[int] = set()
-    out = []
-    for text in texts:
-        key = hash(text)
-        if key not in seen:  # a repeated text (a copy of one article) is not evidence of chrome
-            seen.add(key)
-            out.append(text)
-    return out
-
-
-def repeated_lines(texts: Iterable[str], *, min_docs: int, min_share: float) -> frozenset[str]:
-    """Lines (white space normalised) found in at least ``min_docs`` of the texts and in at least
-    ``min_share`` of them: the chrome of one site. Lines of more than REPEATED_MAX_WORDS words
-    count only where their neighbouring lines vary (an ad placed in different articles), not where
-    they keep them (a paragraph of one article in several copies)."""
-    texts = _distinct(texts)
-    counts: Counter[str] = Counter()
-    contexts: dict[str, set] = defaultdict(set)
-    for text in texts:
-        lines = [ln for ln in map(norm_line, text.split("\n")) if ln]
-        seen_here = set()
-        for k, line in enumerate(lines):
-            n = len(line.split())
-            if n > LONG_REPEATED_MAX_WORDS or line in seen_here:
-                continue
-            seen_here.add(line)
-            counts[line] += 1
-            if n > REPEATED_MAX_WORDS:
-                contexts[line].add((lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""))
-    need = max(min_docs, min_share * len(texts))
-    return frozenset(line for line, c in counts.items()
-                     if c >= need and (line not in contexts or len(contexts[line]) >= max(min_docs, c / 2)))
-
-
-def template_key(line: str) -> str:
-    """The opening of a line that a template shares: its first two words, lower-cased, digits as 0
-    ("image copyright"), or a label with its colon ("photo:")."""
-    m = LABEL_RE.match(line)
-    if m:
-        return m.group(1).lower() + ":"
-    return " ".join(re.sub(r"\d", "0", w.lower()) for w in WORD_RE.findall(line[:120])[:2])
-
-
-def _template_line(line: str) -> bool:
-    n = len(line.split())
-    return 1 < n <= TEMPLATE_SHORT_WORDS or (n <= TEMPLATE_MAX_WORDS and not line.rstrip().endswith((".", "!", "?")))
-
-
-def _key_re(key: str) -> re.Pattern:
-    if key.endswith(":"):
-        return re.compile(rf"(?<![^\W_]){re.escape(key[:-1])}\s*:", re.IGNORECASE)
-    words = key.split()
-    return re.compile(r"(?<![^\W_])" + r"\W+".join(re.escape(w).replace("0", r"\d") for w in words)
-                      + r"(?![^\W_])", re.IGNORECASE)
-
-
-def learn_chrome(texts: Iterable[str], *, rules: Rules) -> Chrome:
-    """What the documents of one outlet repeat (fitted on their raw texts): lines found word for
-    word (:func:`repeated_lines`), and templates: a :func:`template_key` that opens short lines in
-    at least ``min_docs`` and ``min_share`` of the documents, is not made of function words only,
-    and is found at the start of such lines at least TEMPLATE_LINE_START_SHARE of the times it is
-    found there or in the running text ("Image caption" is chrome; "Mr Blair" opens many short
-    paragraphs but is mostly found inside sentences)."""
-    texts = _distinct(texts)
-    lines = repeated_lines(texts, min_docs=rules.min_docs, min_share=rules.min_share)
-    need = max(rules.min_docs, rules.min_share * len(texts))
-    docs: Counter[str] = Counter()
-    starts: Counter[str] = Counter()
-    prose: list[str] = []  # the lines that cannot be template lines: the running text
-    for text in texts:
-        keys = []
-        for ln in map(norm_line, text.split("\n")):
-            if ln and _template_line(ln):
-                keys.append(template_key(ln))
-            elif ln:
-                prose.append(ln)
-        starts.update(keys)
-        docs.update(set(keys))
-    candidates = [k for k, c in docs.items() if c >= need and k
-                  and not all(w in FUNCTION_WORDS for w in k.rstrip(":").split())]
-    templates = set()
-    if candidates:
-        running = "\n".join(prose)
-        for key in candidates:
-            inside = len(_key_re(key).findall(running))
-            if starts[key] / (starts[key] + inside) >= TEMPLATE_LINE_START_SHARE:
-                templates.add(key)
-    return Chrome(lines, frozenset(templates))
 
 
 def strip_glued_tags(line: str, *, rules: Rules) -> tuple[str, str | None]:
@@ -291,6 +164,23 @@ def strip_glued_tags(line: str, *, rules: Rules) -> tuple[str, str | None]:
     return rest, removed
 
 
+#: What may follow a leading date before the text resumes: a time ("at 0914", "10:32 GMT"), an
+#: update note ("(updated 1921 24.08.2013)"), a separator.
+_AFTER_DATE_RE = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}[:.]?\d\d(?:\s*(?:GMT|UTC)(?:[+-]\d+)?)?\b)?"
+                            r"(?:\s*\((?:updated|modified)[^)]{0,40}\))?\s*(?:[|•·–—-]\s*)?", re.IGNORECASE)
+
+
+def strip_leading_date(line: str) -> tuple[str, str | None]:
+    """(line, removed date or None): a date that opens a line at the top of a text ("Date of
+    publication 5 July 2016 The bomber ...", "Published February 18 2015 The army ...", "Wed 05 Apr
+    2017 at 0914 Homs ..."): metadata glued to the text (read by :mod:`analysis.metadata` first)."""
+    m = LEADING_DATE_RE.match(line)
+    if not m:
+        return line, None
+    end = _AFTER_DATE_RE.match(line, m.end()).end()
+    return line[end:].strip(), line[:end].strip()
+
+
 def _is_headline(line: str) -> bool:
     words = line.split()
     return 0 < len(words) <= HEADLINE_MAX_WORDS and not line.endswith((".", ",", ";", ":"))
@@ -329,11 +219,22 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
     blank = False
     pending_author: str | None = None
     block_end: tuple[re.Pattern, int] | None = None  # inside a chrome block: its end and lines left
+    head = 0  # non-blank lines seen: a date opening one of the first HEAD_LINES is metadata
     for raw_line in text.split("\n"):
         line = norm_line(raw_line)
         if not line:
             blank = True
             continue
+        if (m := rules.glued_footer.search(line)) and m.start() and len(line[m.start():].split()) <= GLUED_FOOTER_MAX_WORDS:
+            boiler.append(line[m.start():].strip())  # a page footer flattened into the paragraph
+            line = line[:m.start()].rstrip()
+        if chrome.sentences:  # sentences an outlet repeats in its one-paragraph texts
+            sents = split_sentences(line)
+            if any(x in chrome.sentences for x in sents):
+                boiler.extend(x for x in sents if x in chrome.sentences)
+                line = " ".join(x for x in sents if x not in chrome.sentences)
+                if not line:
+                    continue
         if rules.inline_chrome.search(line):
             boiler.extend(m.group(0).strip() for m in rules.inline_chrome.finditer(line) if m.group(0).strip())
             line = norm_line(rules.inline_chrome.sub(" ", line))
@@ -367,14 +268,22 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
         elif rules.end_of_article.fullmatch(line):
             state = "footer"
             boiler.append(line)
-        elif state == "footer" or rules.drop_lines.fullmatch(line) or line in chrome:
-            boiler.append(line)
+        elif state == "footer" or rules.drop_lines.fullmatch(line) or line in chrome or (
+                head < HEAD_LINES and any(p.match(line) for p in HEADER_PATTERNS)):
+            boiler.append(line)  # chrome, or a header line at the top ("Damascus Monitor | 24 March 2015")
         else:
-            content, tags = strip_glued_tags(BULLET_RE.sub("", line), rules=rules)
+            content = BULLET_RE.sub("", line)
+            if head < HEAD_LINES:
+                content, stamp = strip_leading_date(content)
+                if stamp:
+                    boiler.append(stamp)
+            content, tags = strip_glued_tags(content, rules=rules)
             if tags:
                 boiler.append(tags)
+
             if content:
                 body.append((blank, content))
+        head += 1
         blank = False
     if pending_author is not None:  # a short last line: a comment after all ("Thanks!")
         comments.append((True, pending_author))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-__all__ = ["Found", "MIN_DATE", "DATE_RE", "PLACE_RE", "DATELINE_PATTERNS", "HEADER_PATTERNS", "parse_date", "parse_text_date", "check_range", "dateline_date",
+__all__ = ["Found", "MIN_DATE", "DATE_RE", "PLACE_RE", "LEADING_DATE_RE", "DATELINE_PATTERNS", "HEADER_PATTERNS", "parse_date", "parse_text_date", "check_range", "dateline_date",
            "url_date", "path_date", "head_lines"]
 
 #: Publication dates before this are not believed (flagged, not used).
@@ -33,20 +33,21 @@ DATE_RE = (
     rf"(?:{_DAY}\s+{_MONTH},?\s+{_YEAR}"  # 24 March 2015, Wed 05 Apr 2017
     rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"  # Jan. 28, 2017, Oct 25 2015
     rf"|{_YEAR}-[01]?\d-[0-3]?\d"  # 2018-04-14
-    rf"|[0-3]?\d[./][01]?\d[./]{_YEAR}"  # 24.08.2013, 4/5/2017
+    rf"|[0-3]?\d[./][01]?\d[./]{_YEAR}|[0-3]\d-[01]\d-{_YEAR}"  # 24.08.2013, 4/5/2017, 05-12-2016
     rf"|{_YEAR}/[01]?\d/[0-3]?\d)"  # 2018/04/14
     rf"(?:,?\s+\d\d?:\d\d(?::\d\d)?(?:\s*[+-]\d{{4}}|\s*GMT|\s*UTC)?)?"  # RFC 2822 time part
 )
 _D = rf"(?P<date>{DATE_RE})(?![\w/.-]*\d)"
-_LABEL = (r"(?i:(?:First |Last )?(?:Published|Posted|Updated|Modified|Dated?|Filed)"
+_LABEL = (r"(?i:(?:(?:First |Last )?(?:Published|Posted|Updated|Modified|Dated?|Filed)|Date of publication)"
           r"(?: (?:on|at))?:?\s+)")
 #: A place name as datelines write it: "IDLIB", "Deir ez-Zor", "Jisr al-Shughour", "Khan Sheikhoun".
 PLACE_RE = r"[A-Z][\w'’.\-]*(?:\s(?:[A-Z]|[a-z]{1,3}-[A-Za-z])[\w'’.\-]*){0,3}"
+#: A line (or a text) that opens with a date, possibly labelled: "Published February 18 2015 ...",
+#: "Date of publication 5 July 2016", "Sat, 14 Apr 2018 10:32:00 +0000", "23 February 2015 The brigade ..."
+LEADING_DATE_RE = re.compile(rf"^\W{{0,3}}{_LABEL}?{_D}")
 #: Datelines and bylines at the top of a text, tried in order on each head line.
 DATELINE_PATTERNS = tuple(re.compile(p) for p in (
-    # a line (or a text) that opens with a date, possibly labelled: "Published February 18 2015 ...",
-    # "Sat, 14 Apr 2018 10:32:00 +0000", "23 February 2015 The brigade ..."
-    rf"^\W{{0,3}}{_LABEL}?{_D}",
+    LEADING_DATE_RE.pattern,
     # a byline with its date: "By Jane Roe, Jan. 28, 2017", "By Jane Roe | 24 March 2015"
     rf"^(?:By|BY)\s+[^,|–—]{{2,60}}?\s*[,|–—-]\s*{_LABEL}?{_D}",
     # a wire dateline: "IDLIB, Syria, Jan. 28, 2017 (Levant Wire) -", "Aleppo, 6 October 2016 -"

@@ -99,7 +99,7 @@ def test_nothing_is_lost():
         c = clean.clean(text, rules=RULES)
         kept = "\n".join([c.title or "", c.body, c.comments, *c.boilerplate])
         for line in text.split("\n"):
-            line = clean._norm_line(line)
+            line = clean.norm_line(line)
             line = clean.BULLET_RE.sub("", line)
             assert line in kept, (path.name, line)
 
@@ -199,57 +199,6 @@ def test_chrome_families(line, chrome):
 )
 def test_glued_tag_lists(text_in, body, removed):
     assert clean.strip_glued_tags(text_in, rules=RULES) == (body, removed)
-
-
-def _site(n: int, extra):
-    """``n`` articles of one site (generated text) with a line ``extra(i)`` after the second paragraph."""
-    import random
-
-    import newsgen
-
-    rng = random.Random(n)
-    docs = []
-    for i in range(n):
-        paras = newsgen.article(rng, day=newsgen.date(2016, 1, 1) + newsgen.timedelta(days=i))
-        docs.append("\n\n".join([newsgen.headline(rng), *paras[:2], extra(i), *paras[2:]]) + "\n")
-    return docs
-
-
-@pytest.mark.parametrize(
-    "extra, learned",
-    [
-        (lambda i: f"Listen to this article: {i % 7 + 2} min", {"listen to"}),
-        (lambda i: f"Photo: staff photographer {i}", {"photo:"}),
-        (lambda i: f"Also on Levant Daily: story {i} of the week", {"also on"}),
-        # a lede that opens with the wire's dateline is article text, not a template
-        (lambda i: f"BEIRUT (Levant Wire) - Government troops shelled the town of {i} for the third day running, "
-                   f"killing at least {i} people and wounding dozens more, a monitor said.", set()),
-        # "Mr Assad" opens short lines but is mostly inside sentences: not a template
-        (lambda i: f"Mr Assad spoke on day {i}.\n\nAnalysts in Beirut said on day {i} that Mr Assad would not yield to "
-                   f"pressure, and that Mr Assad's allies in Moscow agreed with him.", set()),
-        # function words only
-        (lambda i: f"In the {i}th hour", set()),
-    ],
-)
-def test_learned_templates(extra, learned):
-    docs = _site(12, extra)
-    chrome = clean.learn_chrome(docs, rules=RULES)
-    assert chrome.templates == learned
-    c = clean.clean(docs[3], rules=RULES, chrome=chrome)
-    assert (extra(3).split("\n")[0] in c.boilerplate) == bool(learned)
-
-
-def test_a_long_line_repeated_in_varying_places_is_chrome_but_a_shared_paragraph_is_not():
-    ad = ("An ultra-low latency infrastructure for electronic trading and data distribution, trusted by leading "
-          "exchanges and banks worldwide, is available to subscribers.")
-    docs = [f"Headline {i}\n\nParagraph one of story {i}.\n\n" + ("\n\n".join(
-        [f"Paragraph two of story {i}."] + ([ad] if i % 2 else []) + [f"Paragraph three of story {i}."]
-        + ([] if i % 2 else [ad]))) for i in range(8)]
-    assert ad in clean.repeated_lines(docs, min_docs=3, min_share=0.3)
-    shared = ("The Syrian Observatory for Human Rights, a Britain-based monitor, said at least 40 fighters from "
-              "both sides died in the fighting near the town.")
-    copies = [f"Copy {i} headline\n\nThe same lede of the one story.\n\n{shared}\n\nThe same last line." for i in range(6)]
-    assert shared not in clean.repeated_lines(copies, min_docs=3, min_share=0.3)
 
 
 def test_chrome_blocks_and_inline_chrome():
