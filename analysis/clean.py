@@ -204,7 +204,8 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
     """Clean one document's text.
 
     ``chrome``: what the document's outlet repeats (:func:`learn_chrome`). ``title``: a title known
-    from elsewhere (a CSV column, HTML metadata); a first line equal to it is dropped from the body.
+    from elsewhere (a CSV column, HTML metadata); a first line equal to it is dropped from the body
+    (unless it is the whole body).
     Otherwise, with ``find_title``, a short first line that reads as a headline becomes the title.
     ``section="comments"``: the text is a comments section already (an HTML page's comments): no
     title, and widget lines (``comment_chrome``) are boilerplate.
@@ -225,9 +226,6 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
         if not line:
             blank = True
             continue
-        if (m := rules.glued_footer.search(line)) and m.start() and len(line[m.start():].split()) <= GLUED_FOOTER_MAX_WORDS:
-            boiler.append(line[m.start():].strip())  # a page footer flattened into the paragraph
-            line = line[:m.start()].rstrip()
         if chrome.sentences:  # sentences an outlet repeats in its one-paragraph texts
             sents = split_sentences(line)
             if any(x in chrome.sentences for x in sents):
@@ -235,6 +233,9 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
                 line = " ".join(x for x in sents if x not in chrome.sentences)
                 if not line:
                     continue
+        if (m := rules.glued_footer.search(line)) and m.start() and len(line[m.start():].split()) <= GLUED_FOOTER_MAX_WORDS:
+            boiler.append(line[m.start():].strip())  # a page footer flattened into the paragraph
+            line = line[:m.start()].rstrip()
         if rules.inline_chrome.search(line):
             boiler.extend(m.group(0).strip() for m in rules.inline_chrome.finditer(line) if m.group(0).strip())
             line = norm_line(rules.inline_chrome.sub(" ", line))
@@ -288,8 +289,8 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
     if pending_author is not None:  # a short last line: a comment after all ("Thanks!")
         comments.append((True, pending_author))
 
-    if title is not None and body and norm_line(title).lower() == body[0][1].lower():
-        body = body[1:]
+    if title is not None and len(body) > 1 and norm_line(title).lower() == body[0][1].lower():
+        body = body[1:]  # (a text that is only its title keeps it as its body)
     elif title is None and find_title and section == "body" and len(body) > 1 and _is_headline(body[0][1]):
         title = body[0][1]
         body = body[1:]

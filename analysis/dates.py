@@ -82,6 +82,9 @@ _DATEPARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TI
                         "PREFER_DATES_FROM": "past", "STRICT_PARSING": True}
 
 
+_DAY_FIRST_RE = re.compile(r"^\d{1,2}[-.]\d{1,2}[-.]\d{4}\b")
+
+
 @lru_cache(maxsize=65536)
 def parse_text_date(value: str) -> date | None:
     """A complete date (day, month and year) written in English prose or RFC 2822, by dateparser;
@@ -90,7 +93,10 @@ def parse_text_date(value: str) -> date | None:
 
     value = re.sub(r"\s+", " ", value).strip().rstrip(",")
     value = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", value)
-    got = dateparser.parse(value, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    settings = _DATEPARSER_SETTINGS
+    if _DAY_FIRST_RE.match(value):  # 05-09-2013, 05.09.2013: day first (slashes stay month first, as in US exports)
+        settings = {**settings, "DATE_ORDER": "DMY"}
+    got = dateparser.parse(value, languages=["en"], settings=settings)
     return got.date() if got else None
 
 
