@@ -313,6 +313,10 @@ def _paras(body: list[str]) -> str:
     return "".join(f"<p>{html.escape(p)}</p>" for p in body)
 
 
+REPLIES = ["Same story every month in {p}, nothing changes.", "Does anyone know if the road to {p} is open again?",
+           "My brother saw {g} trucks near {p} yesterday.", "Who benefits from this? Not the people of {p}.",
+           "Thanks for posting, the local pages say the same.", "This will end badly for {g}, as always.",
+           "Any news from the villages west of {p}?", "I don't trust these numbers at all."]
 WIDGETS = ["Loading comments...", "You must be logged in to post a comment.",
            "Please enable JavaScript to view the comments powered by Disqus.", "comments powered by Disqus"]
 
@@ -404,8 +408,8 @@ def forum_pages(folder: Path, n: int = 12, *, seed: int = 9, name: str = "Levant
         day = _day(rng)
         body = article(rng, day=day, paragraphs=(3, 5))
         title = headline(rng)
-        replies = [f"Same story every month in {rng.choice(PLACES)}, nothing changes.",
-                   f"Does anyone know if the road to {rng.choice(PLACES)} is open again?"]
+        replies = rng.sample(REPLIES, 2)
+        replies = [r.format(p=rng.choice(PLACES), g=rng.choice(GROUPS)) for r in replies]
         posts = f'<div class="comment post" id="post-1"><div class="comment-body">{_paras(body)}</div></div>' + "".join(
             f'<div class="comment" id="post-{k + 2}"><div class="comment-body"><p>{html.escape(r)}</p></div></div>'
             for k, r in enumerate(replies))
