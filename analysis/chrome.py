@@ -58,7 +58,8 @@ class Chrome:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
     def __contains__(self, line: str) -> bool:
-        return line in self.lines or (is_template_line(line) and template_key(line) in self.templates)
+        return line in self.lines or (bool(self.templates) and is_template_line(line)
+                                      and template_key(line) in self.templates)
 
 
 

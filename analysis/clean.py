@@ -42,19 +42,24 @@ GLUED_TAGS_MAX_WORDS = 40
 GLUED_TAGS_MIN_BEFORE = 8
 #: A footer glued to the end of a paragraph is cut only when it is at most this long.
 GLUED_FOOTER_MAX_WORDS = 150
+#: ``drop_lines`` rules are tried on lines of at most this many characters; one that opens with
+#: ".{0,N}" on lines of at most N + DROP_TAIL_CHARS.
+DROP_MAX_CHARS = 500
+DROP_TAIL_CHARS = 300
 
 
 @dataclass(frozen=True)
 class Rules:
     drop_lines: re.Pattern
+    drop_tails: tuple[tuple[int, re.Pattern], ...]  # drop_lines written ".{0,N}X": X ending the line, within N
     end_of_article: re.Pattern
     comment_start: re.Pattern
     comment_chrome: re.Pattern
     comment_author_max_words: int
     min_docs: int
     min_share: float
-    inline_chrome: re.Pattern
-    glued_footer: re.Pattern
+    inline_chrome: tuple[re.Pattern, ...]  # each searched on its own: a union of many is much slower
+    glued_footer: tuple[re.Pattern, ...]
     tag_labels: re.Pattern  # case-sensitive: "Tags" opens a tag list, "tags" is a word
     blocks: tuple[tuple[re.Pattern, re.Pattern, int], ...]  # (start, end, at most lines)
     digest: str  # hash of the rules file, part of the build's cache key
@@ -78,6 +83,11 @@ def _union(patterns: list[str], what: str, path: Path, *, flags=re.IGNORECASE) -
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
+#: A drop_lines pattern that opens with ".{0,N}": matched as its tail ending the line within N
+#: characters of the start (the same lines, without the backtracking of a leading wildcard).
+_LEADING_ANY_RE = re.compile(r"^\.\{0,(\d+)\}")
+
+
 def load_rules(path: Path | None = None) -> Rules:
     """Load and validate the boilerplate rules file."""
     path = Path(path or config.BOILERPLATE_RULES)
@@ -96,17 +106,20 @@ def load_rules(path: Path | None = None) -> Rules:
         blocks.append((_union([b["start"]], f"chrome_blocks[{i}].start", path),
                        _union([b["end"]], f"chrome_blocks[{i}].end", path), int(b.get("max_lines", 8))))
     labels = _check_patterns(data.get("tag_labels") or [], "tag_labels", path)
+    drops = _check_patterns(data.get("drop_lines") or [], "drop_lines", path)
+    tails = [(m, p) for p in drops if (m := _LEADING_ANY_RE.match(p))]
     return Rules(
-        drop_lines=_union(data.get("drop_lines") or [], "drop_lines", path),
+        drop_lines=_union([p for p in drops if not _LEADING_ANY_RE.match(p)], "drop_lines", path),
+        drop_tails=tuple((int(m.group(1)), re.compile(f"(?:{p[m.end():]})\\Z", re.IGNORECASE)) for m, p in tails),
         end_of_article=_union(data.get("end_of_article") or [], "end_of_article", path),
         comment_start=_union(data.get("comment_start") or [], "comment_start", path),
         comment_chrome=_union(data.get("comment_chrome") or [], "comment_chrome", path),
         comment_author_max_words=int(data.get("comment_author_max_words", 4)),
         min_docs=int(rep.get("min_docs", 3)),
         min_share=float(rep.get("min_share", 0.3)),
-        inline_chrome=_union(data.get("inline_chrome") or [], "inline_chrome", path),
-        glued_footer=_union(data.get("glued_footer") or [], "glued_footer", path),
-        tag_labels=re.compile(rf"(?<=\s)(?:{'|'.join(labels) or '(?!x)x'}):?\s+(?=\w)"),
+        inline_chrome=tuple(map(re.compile, _check_patterns(data.get("inline_chrome") or [], "inline_chrome", path))),
+        glued_footer=tuple(map(re.compile, _check_patterns(data.get("glued_footer") or [], "glued_footer", path))),
+        tag_labels=re.compile(rf"(?:{'|'.join(labels) or '(?!x)x'}):?\s+(?=\w)"),
         blocks=tuple(blocks),
         digest=hashlib.sha256(raw).hexdigest()[:16],
     )
@@ -128,7 +141,7 @@ def strip_glued_tags(line: str, *, rules: Rules) -> tuple[str, str | None]:
     Without such an end within GLUED_TAGS_MAX_WORDS words, or when the list starts in lower case,
     only a list that runs to the end of the paragraph is taken. Lines with fewer than
     GLUED_TAGS_MIN_BEFORE words before the label (a headline, "Tags: ...") are left alone."""
-    m = rules.tag_labels.search(line)
+    m = next((m for m in rules.tag_labels.finditer(line) if m.start() and line[m.start() - 1].isspace()), None)
     if not m or len(line[:m.start()].split()) < GLUED_TAGS_MIN_BEFORE:
         return line, None
     lower_start = not line[m.end():m.end() + 1].isupper()
@@ -181,6 +194,30 @@ def strip_leading_date(line: str) -> tuple[str, str | None]:
     return line[end:].strip(), line[:end].strip()
 
 
+def _drop(line: str, rules: Rules) -> bool:
+    """A ``drop_lines`` rule matches the whole line (lines longer than DROP_MAX_CHARS are text)."""
+    if len(line) > DROP_MAX_CHARS:
+        return False
+    if rules.drop_lines.fullmatch(line):
+        return True
+    return any(len(line) <= n + DROP_TAIL_CHARS and (m := tail.search(line)) and m.start() <= n
+               for n, tail in rules.drop_tails)
+
+
+def _footer_start(line: str, patterns: tuple[re.Pattern, ...]) -> int | None:
+    """Where a footer glued to the text's last line starts (searched in its last
+    GLUED_FOOTER_MAX_WORDS words only), or None; never at the very start of the line (a line that
+    is all footer is a drop_lines matter, nor inside parentheses)."""
+    tail_from = 0
+    if len(line) > GLUED_FOOTER_MAX_WORDS * 12:
+        tail_from = max(0, len(line) - GLUED_FOOTER_MAX_WORDS * 12)
+    starts = [m.start() for p in patterns if (m := p.search(line, tail_from))]
+    cut = min(starts, default=None)
+    if not cut or line[cut - 1] == "(" or len(line[cut:].split()) > GLUED_FOOTER_MAX_WORDS:
+        return None
+    return cut
+
+
 def _is_headline(line: str) -> bool:
     words = line.split()
     return 0 < len(words) <= HEADLINE_MAX_WORDS and not line.endswith((".", ",", ";", ":"))
@@ -221,7 +258,9 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
     pending_author: str | None = None
     block_end: tuple[re.Pattern, int] | None = None  # inside a chrome block: its end and lines left
     head = 0  # non-blank lines seen: a date opening one of the first HEAD_LINES is metadata
-    for raw_line in text.split("\n"):
+    raw_lines = text.split("\n")
+    last = max((k for k, ln in enumerate(raw_lines) if ln.strip()), default=-1)
+    for k, raw_line in enumerate(raw_lines):
         line = norm_line(raw_line)
         if not line:
             blank = True
@@ -233,14 +272,15 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
                 line = " ".join(x for x in sents if x not in chrome.sentences)
                 if not line:
                     continue
-        if (m := rules.glued_footer.search(line)) and m.start() and len(line[m.start():].split()) <= GLUED_FOOTER_MAX_WORDS:
-            boiler.append(line[m.start():].strip())  # a page footer flattened into the paragraph
-            line = line[:m.start()].rstrip()
-        if rules.inline_chrome.search(line):
-            boiler.extend(m.group(0).strip() for m in rules.inline_chrome.finditer(line) if m.group(0).strip())
-            line = norm_line(rules.inline_chrome.sub(" ", line))
-            if not line:
-                continue
+        if k == last and rules.glued_footer and (cut := _footer_start(line, rules.glued_footer)):
+            boiler.append(line[cut:].strip())  # a page footer flattened into the paragraph
+            line = line[:cut].rstrip()
+        for pattern in rules.inline_chrome:
+            if pattern.search(line):
+                boiler.extend(m.group(0).strip() for m in pattern.finditer(line) if m.group(0).strip())
+                line = norm_line(pattern.sub(" ", line))
+        if not line:
+            continue
         if block_end is not None:
             boiler.append(line)
             end, left = block_end
@@ -254,7 +294,7 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
             state = "comments"
             boiler.append(line)
         elif state == "comments":
-            if rules.comment_chrome.fullmatch(line) or rules.drop_lines.fullmatch(line) or line in chrome:
+            if rules.comment_chrome.fullmatch(line) or _drop(line, rules) or line in chrome:
                 boiler.append(line)
             else:
                 if pending_author is not None:
@@ -269,7 +309,7 @@ def clean(text: str, *, rules: Rules, chrome: Chrome | None = None, title: str |
         elif rules.end_of_article.fullmatch(line):
             state = "footer"
             boiler.append(line)
-        elif state == "footer" or rules.drop_lines.fullmatch(line) or line in chrome or (
+        elif state == "footer" or _drop(line, rules) or line in chrome or (
                 head < HEAD_LINES and any(p.match(line) for p in HEADER_PATTERNS)):
             boiler.append(line)  # chrome, or a header line at the top ("Damascus Monitor | 24 March 2015")
         else:

@@ -85,14 +85,36 @@ _DATEPARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TI
 _DAY_FIRST_RE = re.compile(r"^\d{1,2}[-.]\d{1,2}[-.]\d{4}\b")
 
 
+#: The common shapes of a dateline's date, parsed directly (dateparser takes a few milliseconds a
+#: date); anything else goes to dateparser.
+_COMMON_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%m/%d/%Y",
+                   "%Y/%m/%d")
+_WEEKDAY_RE = re.compile(rf"^{_WEEKDAY}\s+")
+_TIME_RE = re.compile(r",?\s+\d\d?:\d\d(?::\d\d)?(?:\s*[+-]\d{4}|\s*GMT|\s*UTC)?$")
+
+
+def _common(value: str) -> date | None:
+    v = _TIME_RE.sub("", _WEEKDAY_RE.sub("", value))
+    v = re.sub(r"\b(Sept)\b", "Sep", v.replace(",", " ")).replace(".", " ") if re.search(r"[A-Za-z]", v) else v
+    v = " ".join(v.split())
+    for fmt in _COMMON_FORMATS:
+        try:
+            return datetime.strptime(v, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 @lru_cache(maxsize=65536)
 def parse_text_date(value: str) -> date | None:
-    """A complete date (day, month and year) written in English prose or RFC 2822, by dateparser;
-    None when the text does not state all three."""
-    import dateparser  # imported lazily: slow to import, and only needed where a date is written out
-
+    """A complete date (day, month and year) written in English prose or RFC 2822: the common
+    shapes directly, the rest by dateparser; None when the text does not state all three."""
     value = re.sub(r"\s+", " ", value).strip().rstrip(",")
     value = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", value)
+    if (found := _common(value)) is not None:
+        return found
+    import dateparser  # imported lazily: slow to import, and only needed for unusual shapes
+
     settings = _DATEPARSER_SETTINGS
     if _DAY_FIRST_RE.match(value):  # 05-09-2013, 05.09.2013: day first (slashes stay month first, as in US exports)
         settings = {**settings, "DATE_ORDER": "DMY"}
