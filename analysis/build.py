@@ -8,13 +8,16 @@ tasks (:mod:`analysis.executor`), with corpus-level reduce steps between them:
 1. **scan** (here): list and stat the raw files. If the stats, the settings and every stage's digest
    equal the manifest's, the build is current and nothing else happens (a no-op rebuild).
 2. **read** (tasks, one per read unit: a table file, or a run of files): files -> record partitions,
-   cached by the unit's file stats; each record carries a digest, its site hint, its text hash and
-   its chrome candidate lines (:func:`analysis.clean.candidate_lines`).
-3. **reduce: context** (here, from the records' small columns only): document ids (unique across the
-   corpus), the register entry of each document, each document's site, and each site's repeated
-   lines (:func:`analysis.clean.repeated_from_candidates` over the site's distinct texts). A
-   partition's prepare key covers its records' digests and this context, so a change in one site's
-   chrome re-runs exactly the partitions holding that site's documents.
+   cached by the unit's file stats; each record carries a digest, its text hash, its source and URL
+   fields and its site signature (:func:`analysis.metadata.site_signature`).
+3. **reduce: context** (here, from the records' small columns only, and the texts of a sample):
+   document ids (unique across the corpus), the register entry of each document, each document's
+   site (:func:`analysis.metadata.site_key`: register outlet, source field, site signature, URL
+   domain, folder), and each site's chrome (:func:`analysis.chrome.learn_chrome`, learned from a
+   bounded, deterministic sample of the site's distinct raw texts and cached: see :func:`_chrome`).
+   A document's source hash covers its record's digest, its register entry and its site's chrome
+   digest, and a partition's prepare key covers its documents' source hashes, so a change in one
+   site's chrome re-runs exactly the partitions holding that site's documents.
 4. **stages** (tasks, one per partition with a missing output): prepare -> mentions -> comentions.
 5. **reduce: duplicates** (here): in input order, the first copy of a text stays; later copies
    become rejects ("duplicate text of <doc_id>") and are filtered out of their partitions.
@@ -245,7 +248,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     indexes = [json.loads(_unit_index(out, u["key"]).read_text(encoding="utf-8")) for u in units]
 
     # reduce: the corpus-level context of every record
-    parts, rejects, contexts = _context(out, roots, units, indexes, stages)
+    parts, rejects, contexts, chrome_files = _context(out, roots, units, indexes, stages)
     digests = {s.name: stage_digest(s) for s in stages}
     old_parts = {p["pid"]: p["keys"] for p in (previous or {}).get("partitions", []) if "pid" in p} \
         if incremental else {}
@@ -286,7 +289,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
                 "seconds": round(seconds, 2)}
     store.write_manifest(out, manifest)
     keep = {f for files in manifest["tables"].values() for f in files}
-    keep |= {f"{store.PARTS}/read/{u['key']}.json" for u in units}
+    keep |= {f"{store.PARTS}/read/{u['key']}.json" for u in units} | set(chrome_files)
     keep |= {f"{store.PARTS}/{t}/{k}.parquet" for p in parts for t, k in p["keys"].items()}
     store.collect_garbage(out, keep)
     return BuildSummary(out, counts["documents"], counts["sentences"], len(rejects), by_reason, max(reused, 0),
@@ -359,16 +362,20 @@ def _plan_units(roots: list[dict], columns: dict, read_digest: str, out: str, pa
 
 # --------------------------------------------------------------------------- reduce: context
 
-SUMMARY_COLUMNS = ["path", "stem", "folder", "kind", "source", "digest", "site_hint", "text_hash", "lines"]
+SUMMARY_COLUMNS = ["path", "stem", "folder", "kind", "source", "url", "digest", "site_hint", "text_hash"]
+#: Chrome is learned per site from at most this many of its distinct raw texts (see :func:`_chrome`).
+CHROME_SAMPLE = 2000
+#: Raw texts held at once while learning chrome: sites are learned in batches of at most this many.
+CHROME_BATCH = 100_000
 
 
 def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict], stages
-             ) -> tuple[list[dict], list, dict]:
-    """Partitions with their keys, the read and register rejects, and each partition's prepare context
-    (a callable per partition index, so contexts are made only for the partitions that run)."""
+             ) -> tuple[list[dict], list, dict, list[str]]:
+    """Partitions with their keys, the read and register rejects, each partition's prepare context,
+    and the files of the learned chrome (kept by the garbage collector)."""
     import pandas as pd
 
-    from . import clean, metadata
+    from . import metadata
 
     rejects = [tuple(r) for idx in indexes for r in idx["rejects"]]
     register: dict[str, dict] = {}
@@ -382,7 +389,8 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
     recs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
     del frames
     col = {c: [x if isinstance(x, str) else None for x in recs[c].tolist()]  # missing: None, never NaN
-           for c in ("path", "stem", "folder", "kind", "source", "site_hint", "text_hash", "digest")}
+           for c in SUMMARY_COLUMNS}
+    del recs
     paths, kinds = col["path"], col["kind"]
     ids = _assign_ids(col["stem"], [f or "" for f in col["folder"]], kinds)
     regs = [register.get(p) or register.get(Path(p.split("#")[0]).name if k != "row" else p) or register.get(i)
@@ -390,19 +398,17 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
     unused = set(register) - set(paths) - {Path(p).name for p in paths} - set(ids)
     rejects.extend((f"{config.REGISTER_NAME}:{key}", "register entry matches no input document") for key in sorted(unused))
 
-    # each document's site, and each site's repeated lines (over its distinct multi-line texts)
-    sites = [(reg or {}).get("outlet") or src or (hint if k != "row" else None) or f"folder:{folder}"
-             for reg, src, hint, k, folder in zip(regs, col["source"], col["site_hint"], kinds, col["folder"])]
-    rules = clean.load_rules()
-    by_site: dict[str, dict] = defaultdict(dict)
-    for site, th, lines in zip(sites, col["text_hash"], recs["lines"].tolist()):
-        if lines is not None and not isinstance(lines, float):
-            by_site[site].setdefault(th, list(lines))
-    repeated = {s: sorted(clean.repeated_from_candidates(d.values(), min_docs=rules.min_docs, min_share=rules.min_share))
-                for s, d in by_site.items() if len(d) >= rules.min_docs}
-    rep_digest = {s: _h(v) for s, v in repeated.items()}
+    # each document's site (metadata.site_key, from its signature found when it was read), each site's chrome
+    refs = load_references(("sites", "outlets", "rules"))
+    rules = refs["rules"]
+    sites = [metadata.site_key(None, {"source": src, "url": url}, kind=k, folder=folder or "", register=reg,
+                               sites=refs["sites"], outlet_rules=refs["outlets"], signature=hint)
+             for src, url, k, folder, reg, hint in zip(col["source"], col["url"], kinds, col["folder"], regs,
+                                                        col["site_hint"])]
     digests = {s.name: stage_digest(s) for s in stages}
-    source_hashes = [_h(digests["prepare"], d, reg, rep_digest.get(s, ""))[:32]
+    chrome, chrome_files = _chrome(out, chunks, sites, col["text_hash"], rules=rules, key=digests["prepare"])
+    chrome_digest = {s: c.digest() for s, c in chrome.items()}
+    source_hashes = [_h(digests["prepare"], d, reg, chrome_digest.get(s, ""))[:32]
                      for d, reg, s in zip(col["digest"], regs, sites)]
 
     parts, contexts, pos = [], {}, 0
@@ -413,7 +419,7 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
         psites = sorted(set(sites[sl]))
         ctx = {"docs": [{"doc_id": d, "register": reg, "site": s, "source_hash": sh}
                         for d, reg, s, sh in zip(doc_ids, regs[sl], sites[sl], source_hashes[sl])],
-               "repeated": {s: repeated[s] for s in psites if s in repeated}}
+               "chrome": {s: chrome[s] for s in psites if s in chrome}}
         keys = {"records": c["key"]}
         for stage in stages:
             k = _h(digests[stage.name], [keys[t] for t in stage.inputs],
@@ -421,7 +427,77 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
             keys.update({t: k for t in stage.outputs})
         parts.append({"index": i, "pid": c["pid"], "keys": keys, "n": c["n"], "doc_ids": doc_ids})
         contexts[i] = ctx
-    return parts, rejects, contexts
+    return parts, rejects, contexts, chrome_files
+
+
+def _chrome(out: Path, chunks: list[dict], sites: list[str], text_hashes: list[str], *, rules, key: str
+            ) -> tuple[dict, list[str]]:
+    """Each site's chrome (:func:`analysis.chrome.learn_chrome`), and the files it is kept in.
+
+    Learning chrome is not map/reduce shaped (a template is judged by a pass over the site's running
+    text), so it is learned per site, here, from a bounded and deterministic sample: the site's
+    distinct raw texts (a copy counts once), or, past CHROME_SAMPLE of them, the CHROME_SAMPLE with the
+    smallest text hashes, given in input order as the old build gave them. Under CHROME_SAMPLE distinct
+    texts a site's chrome is the one the whole site gives; above it, a sample of thousands of texts
+    finds what repeats in a share of them (``min_share``) just as well, in a time and memory that no
+    longer grow with the corpus. The sample does not move when unrelated documents change. A site's
+    chrome is kept in ``.parts/chrome/<key>.json``, keyed by the prepare stage's digest (its code and
+    rules) and the sample's text hashes: a rebuild reads texts and learns again only for the sites
+    whose sample changed."""
+    from .chrome import Chrome, learn_chrome
+
+    first: dict[str, dict[str, int]] = defaultdict(dict)  # site -> text hash -> its first position
+    for i, (site, th) in enumerate(zip(sites, text_hashes)):
+        first[site].setdefault(th, i)
+    chrome: dict[str, Chrome] = {}
+    files: list[str] = []
+    todo: dict[str, tuple[list[int], Path]] = {}
+    for site in sorted(first, key=lambda s: min(first[s].values())):
+        found = first[site]
+        if len(found) < rules.min_docs:  # too few texts to repeat anything
+            continue
+        sample = sorted(found)[:CHROME_SAMPLE] if len(found) > CHROME_SAMPLE else found
+        pos = sorted(found[h] for h in sample)
+        rel = f"{store.PARTS}/chrome/{_h(key, [text_hashes[i] for i in pos])}.json"
+        files.append(rel)
+        try:
+            data = json.loads((out / rel).read_text(encoding="utf-8"))
+            chrome[site] = Chrome(frozenset(data["lines"]), frozenset(data["templates"]), frozenset(data["sentences"]))
+        except (OSError, ValueError, KeyError):
+            todo[site] = (pos, out / rel)
+    batches: list[list[str]] = [[]]
+    size = 0
+    for site, (pos, _) in todo.items():
+        if batches[-1] and size + len(pos) > CHROME_BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(site)
+        size += len(pos)
+    for batch in batches:
+        if not batch:
+            continue
+        texts = _texts(out, chunks, {i for s in batch for i in todo[s][0]})
+        for s in batch:
+            pos, path = todo[s]
+            c = chrome[s] = learn_chrome([texts[i] for i in pos], rules=rules)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store.write_json(path, {"lines": sorted(c.lines), "templates": sorted(c.templates),
+                                    "sentences": sorted(c.sentences)})
+        del texts
+    return chrome, files
+
+
+def _texts(out: Path, chunks: list[dict], wanted: set[int]) -> dict[int, str]:
+    """The raw texts of the records at positions ``wanted`` (reading only the partitions holding some)."""
+    texts: dict[int, str] = {}
+    start = 0
+    for c in chunks:
+        idx = [i for i in range(start, start + c["n"]) if i in wanted]
+        if idx:
+            column = store.read_table([_part(out, "records", c["key"])], columns=["text"])["text"]
+            texts.update((i, column.iat[i - start]) for i in idx)
+        start += c["n"]
+    return texts
 
 
 def _assign_ids(stems: list[str], folders: list[str], kinds: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
     stage's digest). Returns (and writes, last, as the unit's index) the partitions' keys and sizes
     and the unit's rejects."""
     from . import ingest
-    from .clean import candidate_lines
+    from .metadata import site_signature
 
     sites = refs["sites"]
     base = Path(spec["base"])
@@ -86,14 +86,11 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
                                     rejects=rejects):
             fields = json.dumps(rec.fields, sort_keys=True, ensure_ascii=False, default=str)
             digest = _hash(rec.path, rec.stem, rec.folder, rec.kind, rec.text, fields)
-            hint = None
-            if rec.kind != "row":
-                hint = next((s.outlet for s in sites.sites if any(p.search(rec.text) for p in s.detect)), None)
-            lines = sorted(candidate_lines(rec.text)) if "\n" in rec.text else None
+            hint = site_signature(rec.text, sites=sites) if rec.kind != "row" else None
             rows.append({"path": rec.path, "stem": rec.stem, "folder": rec.folder, "kind": rec.kind, "text": rec.text,
-                         "fields": fields, "source": rec.fields.get("source"), "digest": digest[:24], "site_hint": hint,
-                         "text_hash": hashlib.sha256(rec.text.encode("utf-8", "surrogatepass")).hexdigest()[:24],
-                         "lines": lines})
+                         "fields": fields, "source": _str(rec.fields.get("source")), "url": _str(rec.fields.get("url")),
+                         "digest": digest[:24], "site_hint": hint,
+                         "text_hash": hashlib.sha256(rec.text.encode("utf-8", "surrogatepass")).hexdigest()[:24]})
             if len(rows) >= most or (len(rows) >= least and int(digest[:8], 16) % avg == 0):
                 flush()
     flush()
@@ -103,6 +100,11 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_json(path, index)
     return index
+
+
+def _str(value) -> str | None:
+    """A field as the records table stores it: a string, or None when missing or empty."""
+    return str(value) if value not in (None, "") else None
 
 
 def _previous_unit(spec: Mapping) -> dict:
@@ -120,8 +122,6 @@ def _previous_unit(spec: Mapping) -> dict:
     for frame in frames:
         for row in frame.to_dict("records"):
             row = {k: (v if not isinstance(v, float) else None) for k, v in row.items()}  # NaN -> None
-            if row["lines"] is not None:
-                row["lines"] = list(row["lines"])
             by_path.setdefault(row["path"], []).append(row)
     rejected: dict[str, list] = {}
     for p, r in index["rejects"]:
@@ -132,37 +132,33 @@ def _previous_unit(spec: Mapping) -> dict:
 
 # --------------------------------------------------------------------------- prepare
 
-def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, repeated: frozenset, rules, sites,
+def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, chrome, rules, sites, outlets,
                      splitter) -> tuple[dict | None, dict | None, str | None]:
-    """One document: clean, resolve metadata, split into sentences.
+    """One document: clean (with its site's learned ``chrome``, a :class:`analysis.chrome.Chrome`),
+    describe its metadata, split into sentences.
 
-    rec: ``path``, ``kind``, ``text``, ``fields`` (dict). Returns (document row, sentence columns,
-    None), with the row's ``_warning`` set for a "kept, but" note, or (None, None, reason) when the
-    document is rejected."""
+    rec: ``path``, ``kind``, ``text``, ``fields`` (dict), ``source_hash``. Returns (document row,
+    sentence columns, None), with the row's ``_warning`` set for a "kept, but" note, or (None, None,
+    reason) when the document is rejected."""
     from . import clean, metadata, text
 
     fields = rec["fields"]
-    field_title = fields.get("title")
-    cleaned = clean.clean(rec["text"], rules=rules, repeated=repeated, title=field_title,
+    cleaned = clean.clean(rec["text"], rules=rules, chrome=chrome, title=fields.get("title"),
                           find_title=rec["kind"] == "txt")
     comments = cleaned.comments
     if fields.get("comments"):
-        extra = clean.clean(fields["comments"], rules=rules, repeated=repeated, find_title=False)
-        comments = "\n\n".join(x for x in (comments, extra.body, extra.comments) if x)
+        extra = clean.clean_comments(fields["comments"], rules=rules, chrome=chrome)
+        comments = "\n\n".join(x for x in (comments, extra.comments) if x)
+        cleaned.boilerplate.extend(extra.boilerplate)
     if not cleaned.body.strip():
         return None, None, "no article text after cleaning (every line was boilerplate or comments)"
-    text_meta = metadata.from_text(rec["text"], sites=sites) if rec["kind"] != "row" else {}
-    field_meta = {"title": field_title, "author": fields.get("author"), "url": fields.get("url"),
-                  "outlet": fields.get("source"), "publisher": None, "date": metadata.parse_date(fields.get("date"))}
-    if fields.get("date") and field_meta["date"] is None:
-        field_meta["date_unparsed"] = fields["date"]
-    meta = metadata.resolve(text_meta=text_meta, field_meta=field_meta, register=register, body=cleaned.body)
+    meta = metadata.describe(rec["text"], fields, kind=rec["kind"], path=rec["path"], register=register, sites=sites,
+                             outlet_rules=outlets)
     if meta.get("title") is None:
         meta["title"] = cleaned.title
     norm = " ".join(cleaned.body.split()).lower()
-    row = {"doc_id": doc_id, "path": rec["path"],
-           **{k: meta.get(k) for k in ("outlet", "publisher", "author", "title", "published", "published_provenance",
-                                      "republished", "republished_provenance", "url", "curated_fields")},
+    names = [c for c, _ in TABLES["documents"]]
+    row = {"doc_id": doc_id, "path": rec["path"], **{k: meta.get(k) for k in names[2:names.index("body")]},
            "body": cleaned.body, "comments": comments, "boilerplate": "\n".join(cleaned.boilerplate),
            "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
            "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": rec["source_hash"]}
@@ -176,8 +172,7 @@ def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, repeat
             cols["start"].append(a)
             cols["end"].append(b)
             cols["text"].append(s[a:b])
-    row["_warning"] = (f"date not understood: {field_meta['date_unparsed']!r}"
-                       if "date_unparsed" in field_meta else None)
+    row["_warning"] = meta["_warning"]
     return row, cols, None
 
 
@@ -185,9 +180,11 @@ def prepare(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping)
     """Stage ``prepare``: records -> documents, sentences and notes (rejects and "kept, but" warnings).
 
     context: ``docs`` (per record, in order: ``doc_id``, ``register``, ``site``, ``source_hash``) and
-    ``repeated`` (site -> its repeated lines)."""
+    ``chrome`` (site -> its learned :class:`analysis.chrome.Chrome`)."""
+    from .chrome import Chrome
+
     records = inputs["records"]
-    repeated = {s: frozenset(v) for s, v in context["repeated"].items()}
+    chrome = context["chrome"]
     doc_rows, notes = [], []
     sent = {c: [] for c, _ in TABLES["sentences"]}
     for rec, ctx in zip(records.itertuples(index=False), context["docs"]):
@@ -195,8 +192,9 @@ def prepare(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping)
              "source_hash": ctx["source_hash"]}
         try:
             row, cols, reason = prepare_document(r, doc_id=ctx["doc_id"], register=ctx["register"],
-                                                 repeated=repeated.get(ctx["site"], frozenset()), rules=refs["rules"],
-                                                 sites=refs["sites"], splitter=refs["abbreviations"])
+                                                 chrome=chrome.get(ctx["site"]) or Chrome(), rules=refs["rules"],
+                                                 sites=refs["sites"], outlets=refs["outlets"],
+                                                 splitter=refs["abbreviations"])
         except Exception as exc:  # one bad document never stops a build: it becomes a reject
             row, cols, reason = None, None, f"processing failed: {type(exc).__name__}: {str(exc)[:200]}"
         if reason:

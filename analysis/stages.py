@@ -12,7 +12,7 @@ it reads), its output tables to ``TABLES``, and any new reference file to ``REFE
     mentions    sentences -> mentions                    (gazetteer)
     comentions  mentions, sentences -> comentions        (gazetteer, relation cues)
 
-Corpus-level facts (document ids, the register, the repeated lines of each site, duplicate texts)
+Corpus-level facts (document ids, the register, each site's chrome, duplicate texts)
 are reduce steps of the build between stages (see :mod:`analysis.build`); they reach a stage as its
 partition's context, whose digest is part of the partition's key.
 
@@ -43,11 +43,14 @@ SCHEMA_VERSION = "3"
 #: Columns and types of every table (docs/data_contract.md explains them). To add a column: one entry.
 TABLES: dict[str, list[tuple[str, str]]] = {
     "records": [("path", "str"), ("stem", "str"), ("folder", "str"), ("kind", "str"), ("text", "str"),
-                ("fields", "str"), ("source", "str"), ("digest", "str"), ("site_hint", "str"), ("text_hash", "str"),
-                ("lines", "list")],
-    "documents": [("doc_id", "str"), ("path", "str"), ("outlet", "str"), ("publisher", "str"), ("author", "str"),
-                  ("title", "str"), ("published", "time"), ("published_provenance", "str"), ("republished", "time"),
-                  ("republished_provenance", "str"), ("url", "str"), ("curated_fields", "str"), ("body", "str"),
+                ("fields", "str"), ("source", "str"), ("url", "str"), ("digest", "str"), ("site_hint", "str"),
+                ("text_hash", "str")],
+    "documents": [("doc_id", "str"), ("path", "str"), ("outlet", "str"), ("outlet_provenance", "str"),
+                  ("outlet_source", "str"), ("outlet_evidence", "str"), ("publisher", "str"), ("author", "str"),
+                  ("title", "str"), ("published", "time"), ("published_provenance", "str"), ("date_source", "str"),
+                  ("date_evidence", "str"), ("date_conflict", "str"), ("date_rejected", "str"),
+                  ("republished", "time"), ("republished_provenance", "str"), ("url", "str"),
+                  ("curated_fields", "str"), ("body", "str"),
                   ("comments", "str"), ("boilerplate", "str"), ("n_words", "int"), ("n_comment_words", "int"),
                   ("content_hash", "str"), ("source_hash", "str")],
     "sentences": [("doc_id", "str"), ("section", "str"), ("paragraph", "int"), ("sentence", "int"), ("start", "int"),
@@ -118,7 +121,8 @@ class Reference:
 REFERENCES: dict[str, Reference] = {
     "columns": Reference(config.COLUMN_NAMES, "analysis.ingest:load_column_names"),
     "rules": Reference(config.BOILERPLATE_RULES, "analysis.clean:load_rules"),
-    "sites": Reference(config.REFERENCE_DIR / "sites.yaml", "analysis.metadata:load_sites"),
+    "sites": Reference(config.SITES, "analysis.metadata:load_sites"),
+    "outlets": Reference(config.OUTLETS, "analysis.outlets:load_outlets"),
     "abbreviations": Reference(config.ABBREVIATIONS, "analysis.stages:sentence_splitter"),
     "gazetteer": Reference(config.GAZETTEER, "analysis.groups:load_gazetteer"),
     "cues": Reference(config.RELATION_CUES, "analysis.relations:load_cues"),
@@ -161,13 +165,14 @@ class Stage:
 BASE_LIBRARIES = ("pandas", "pyarrow", "numpy")
 
 READ = Stage("read", "analysis.partitions:read_unit", inputs=(), outputs=("records",),
-             references=("columns", "sites"), modules=("ingest", "partitions", "clean"),
+             references=("columns", "sites"), modules=("ingest", "htmlpage", "partitions", "metadata"),
              libraries=("ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml", "pyyaml"))
 
 STAGES: tuple[Stage, ...] = (
     Stage("prepare", "analysis.partitions:prepare", inputs=("records",), outputs=("documents", "sentences", "notes"),
-          references=("rules", "sites", "abbreviations"), modules=("partitions", "clean", "metadata", "text"),
-          libraries=("nltk", "ftfy"), context=True),
+          references=("rules", "sites", "outlets", "abbreviations"),
+          modules=("partitions", "chrome", "clean", "dates", "outlets", "metadata", "text"),
+          libraries=("nltk", "ftfy", "dateparser", "htmldate", "lxml", "courlan"), context=True),
     Stage("mentions", "analysis.partitions:mentions", inputs=("sentences",), outputs=("mentions",),
           references=("gazetteer",), modules=("groups",), libraries=("pyahocorasick",)),
     Stage("comentions", "analysis.partitions:comentions", inputs=("mentions", "sentences"), outputs=("comentions",),
