@@ -21,7 +21,7 @@ import pandas as pd
 from . import store
 from .stages import STAGES, TABLES, to_arrow
 
-__all__ = ["PART_AVG", "parts_file", "read_unit", "prepare_document", "prepare",
+__all__ = ["PART_AVG", "parts_file", "text_hash", "read_unit", "prepare_document", "prepare",
            "mentions", "comentions", "run_partition"]
 
 #: Partition size in documents: a partition ends after a record whose digest is 0 modulo the size
@@ -31,6 +31,11 @@ PART_AVG = 1000  # at least PART_AVG // 4, at most 4 * PART_AVG
 
 def parts_file(out_dir: str | Path, table: str, key: str) -> Path:
     return Path(out_dir) / store.PARTS / table / f"{key}.parquet"
+
+
+def text_hash(text: str) -> str:
+    """The hash by which the build tells texts apart (a copy has the same) and samples a site's texts."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def _hash(*parts: str) -> str:
@@ -90,7 +95,7 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
             rows.append({"path": rec.path, "stem": rec.stem, "folder": rec.folder, "kind": rec.kind, "text": rec.text,
                          "fields": fields, "source": _str(rec.fields.get("source")), "url": _str(rec.fields.get("url")),
                          "digest": digest[:24], "site_hint": hint,
-                         "text_hash": hashlib.sha256(rec.text.encode("utf-8", "surrogatepass")).hexdigest()[:24]})
+                         "text_hash": text_hash(rec.text)})
             if len(rows) >= most or (len(rows) >= least and int(digest[:8], 16) % avg == 0):
                 flush()
     flush()

@@ -264,3 +264,56 @@ def test_lazy_tables_columns_and_partitions(tmp_path):
         for t in total:
             total[t] += len(part[t])
     assert c.n_partitions > 2 and total == {"documents": len(c.documents), "mentions": len(c.mentions)}
+
+
+def write_site(folder: Path, n: int, *, site: str = "Aleppo Today", extra: dict[int, str] | None = None) -> Path:
+    """``n`` articles of one site (one folder) sharing a menu line; ``extra``: a line added to some."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        a, b = GROUPS[i % 5], GROUPS[(i + 1) % 5]
+        line = (extra or {}).get(i)
+        (folder / f"story_{i:03d}.txt").write_text(
+            f"{site} | Home | Politics\nStory {i}: talks in town {i}\n\n"
+            f"{a} and {b} met in the town of Tal {i} on day {i}, residents said.\n\n"
+            + (f"{line}\n\n" if line else "") + f"Talks {i} ended without a statement.\n", encoding="utf-8")
+    return folder
+
+
+def test_chrome_is_learned_per_site_from_a_bounded_sample(tmp_path, monkeypatch):
+    from analysis import ingest
+    from analysis.partitions import text_hash
+
+    raw = tmp_path / "raw"
+    write_site(raw / "aleppo", 20)
+    records, _, _ = ingest.read_inputs([raw])
+    hashes = sorted(text_hash(r.text) for r in records)
+    in_sample = {i for i, r in enumerate(records) if text_hash(r.text) in hashes[:6]}
+    # a line in every text outside the sample: 14 of 20 (chrome for the whole site), none of the sample
+    late = "Correspondents in Tal Abyad contributed"
+    write_site(raw / "aleppo", 20, extra={i: late for i in range(20) if i not in in_sample})
+    whole = build_corpus(raw, tmp_path / "whole", analyses=False)
+    docs = load_corpus(out=tmp_path / "whole", rebuild="never").documents
+    assert whole.documents == 20 and docs.boilerplate.str.contains(late).sum() == 14
+    assert docs.boilerplate.str.contains("Aleppo Today | Home | Politics", regex=False).all()
+
+    monkeypatch.setattr(build, "CHROME_SAMPLE", 6)  # the six texts with the smallest hashes
+    build_corpus(raw, tmp_path / "sampled", analyses=False)
+    docs = load_corpus(out=tmp_path / "sampled", rebuild="never").documents
+    assert docs.body.str.contains(late).sum() == 14 and not docs.boilerplate.str.contains(late).any()
+    assert docs.boilerplate.str.contains("Aleppo Today | Home | Politics", regex=False).all()
+
+
+def test_a_sites_chrome_is_learned_again_only_when_its_sample_changes(tmp_path):
+    raw = tmp_path / "raw"
+    write_site(raw / "aleppo", 8)
+    write_site(raw / "idlib", 8, site="Idlib Now")
+    out = tmp_path / "out"
+    build_corpus(raw, out, analyses=False, partition_size=4)
+    learned = {p.name: p.stat().st_mtime_ns for p in (out / store.PARTS / "chrome").iterdir()}
+    assert len(learned) == 2
+    (raw / "idlib" / "story_003.txt").write_text("Idlib Now | Home\nStory\n\nThe SDF left Raqqa.\n", encoding="utf-8")
+    build_corpus(raw, out, analyses=False, partition_size=4)
+    now = {p.name: p.stat().st_mtime_ns for p in (out / store.PARTS / "chrome").iterdir()}
+    assert len(now) == 2 and len(set(now.items()) & set(learned.items())) == 1  # aleppo's kept, idlib's new
+    build_corpus(raw, tmp_path / "full", analyses=False, partition_size=4, incremental=False)
+    assert_same_tables(out, tmp_path / "full")
