@@ -22,6 +22,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from . import __version__, clean, config, ingest, metadata, text
+from .register import load_register
 
 #: Bump when the meaning of the tables changes, so old caches are not reused.
 SCHEMA_VERSION = "1"
@@ -57,7 +58,7 @@ class BuildSummary:
 # --------------------------------------------------------------------------- fingerprints
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
+TEXT_MODULES = ("build", "ingest", "clean", "metadata", "register", "text", "config")
 ANALYSIS_MODULES = ("groups", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
@@ -292,7 +293,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
     register: dict[str, dict] = {}
     for reg in registers:
-        entries, reg_rejects = metadata.load_register(reg)
+        entries, reg_rejects = load_register(reg)
         register.update(entries)
         rejects.extend(reg_rejects)
     ids = _assign_ids(records)

@@ -7,7 +7,7 @@ Each date carries where it came from:
   of a tabular export;
 - ``inferred``: not stated as the publication date, derived from the text: the latest complete
   date (day, month and year) the article mentions, a lower bound for its publication;
-- ``curated``: taken from the analyst's register ``metadata.csv`` (see :func:`load_register`);
+- ``curated``: taken from the analyst's register ``metadata.csv`` (see :mod:`analysis.register`);
 - ``unknown``: none of these. An undated document stays undated, never the build date.
 
 A site banner such as "JUNE 2023" on a donation widget is chrome, not a date: inference reads only
@@ -15,9 +15,7 @@ the cleaned body.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,12 +25,9 @@ from pathlib import Path
 import yaml
 
 from . import config
-from .ingest import Reject, decode_bytes
 
 SITES_FILE = config.REFERENCE_DIR / "sites.yaml"
 PROVENANCE = ("explicit", "inferred", "curated", "unknown")
-REGISTER_COLUMNS = ("path", "doc_id", "outlet", "publisher", "author", "title", "published", "republished",
-                    "url", "notes")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MON = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -162,45 +157,6 @@ def _datelines(raw: str, site: Site, out: dict) -> None:
         if m and (d := parse_date(m.group("date"), site.date_formats)):
             out["republished"] = d
             break
-
-
-def load_register(path: Path) -> tuple[dict[str, dict], list[Reject]]:
-    """The analyst's document register: one row per document, keyed by ``path`` (relative to the
-    raw folder, or a file name) or ``doc_id``. Empty cells say nothing. Returns (entries by key,
-    rejects for rows that cannot be used)."""
-    text, problem = decode_bytes(Path(path).read_bytes())
-    name = Path(path).name
-    if problem:
-        return {}, [Reject(name, f"register not read: {problem}")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    rejects: list[Reject] = []
-    if not {"path", "doc_id"} & set(header):
-        return {}, [Reject(name, f"register not read: needs a `path` or `doc_id` column; got {', '.join(header)}")]
-    unknown = [h for h in header if h not in REGISTER_COLUMNS]
-    if unknown:
-        rejects.append(Reject(name, f"register columns ignored: {', '.join(unknown)} "
-                                    f"(known: {', '.join(REGISTER_COLUMNS)})"))
-    entries: dict[str, dict] = {}
-    for rowno, row in enumerate(reader, start=1):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        key = row.get("path") or row.get("doc_id")
-        if not key:
-            rejects.append(Reject(f"{name}#row={rowno}", "register row has neither path nor doc_id"))
-            continue
-        entry = {k: v for k, v in row.items() if k in REGISTER_COLUMNS and v and k not in ("path", "doc_id")}
-        bad = False
-        for k in ("published", "republished"):
-            if k in entry:
-                d = parse_date(entry[k])
-                if d is None:
-                    rejects.append(Reject(f"{name}#row={rowno}", f"register `{k}` is not a date: {entry[k]!r} "
-                                                                 f"(use YYYY-MM-DD)"))
-                    bad = True
-                entry[k] = d
-        if not bad:
-            entries[key] = entry
-    return entries, rejects
 
 
 def resolve(*, text_meta: dict, field_meta: dict, register: dict | None, body: str,
