@@ -22,7 +22,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from . import __version__, clean, config, ingest, metadata, text
-from .register import load_register
+from .register import apply_registers
 
 #: Bump when the meaning of the tables changes, so old caches are not reused.
 SCHEMA_VERSION = "1"
@@ -58,7 +58,7 @@ class BuildSummary:
 # --------------------------------------------------------------------------- fingerprints
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "clean", "metadata", "register", "text", "config")
+TEXT_MODULES = ("build", "ingest", "decode", "walk", "tables", "clean", "metadata", "register", "text", "config")
 ANALYSIS_MODULES = ("groups", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
 
@@ -92,13 +92,14 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
     h = hashlib.sha256()
     for root in raw_paths:
         root = Path(root)
-        h.update(str(root.resolve()).encode())
+        h.update(str(root.resolve()).encode("utf-8", "surrogateescape"))
         if not root.exists():
             h.update(b"missing")
             continue
         for p in ingest.iter_files(root):
             st = p.stat()
-            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n"
+                     .encode("utf-8", "surrogateescape"))  # file names need not be valid UTF-8
     h.update(json.dumps(sorted((columns or {}).items())).encode())
     h.update(_reference_digest().encode())
     h.update(_code_digest(TEXT_MODULES + ANALYSIS_MODULES).encode())
@@ -291,17 +292,9 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
 
 def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress, incremental, analyses):
     records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
-    register: dict[str, dict] = {}
-    for reg in registers:
-        entries, reg_rejects = load_register(reg)
-        register.update(entries)
-        rejects.extend(reg_rejects)
     ids = _assign_ids(records)
-    regs = [register.get(r.path) or register.get(Path(r.path.split("#")[0]).name if r.kind != "row" else r.path)
-            or register.get(i) for r, i in zip(records, ids)]
-    unused = set(register) - {r.path for r in records} - {Path(r.path).name for r in records} - set(ids)
-    for key in sorted(unused):
-        rejects.append(ingest.Reject(f"{config.REGISTER_NAME}:{key}", "register entry matches no input document"))
+    regs, reg_rejects = apply_registers(registers, records, ids)
+    rejects.extend(reg_rejects)
 
     # Site of each document (for the repeated-line detector): detected outlet, register, field, folder.
     site_of = []
@@ -445,7 +438,7 @@ def _reason_kind(reason: str) -> str:
                    "register", "unsupported file type", "binary file", "HTML extraction failed"):
         if reason.startswith(prefix):
             return prefix
-    return reason
+    return reason.split(":", 1)[0]  # "kept, but not valid UTF-8: 3 bytes ..." -> "kept, but not valid UTF-8"
 
 
 def _in_order(parts: list[pd.DataFrame], order: dict[str, int], empty: pd.DataFrame) -> pd.DataFrame:
