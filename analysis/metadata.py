@@ -15,6 +15,7 @@ the cleaned body.
 """
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ MENTIONED_DATE_RE = re.compile(
     rf"|(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d))\b"
 )
 _FIELD_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%B %d %Y",
-                  "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%a %d %b %Y", "%Y%m%d", "%d%b%y")
+                  "%d %B %Y", "%b %d, %Y", "%b %d %Y", "%d %b %Y", "%a %d %b %Y", "%a, %d %b %Y", "%Y%m%d",
+                  "%d%b%y")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,10 @@ def parse_date(value: str | None, formats: tuple[str, ...] = ()) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    return None
+    try:  # RFC 2822, as in RSS feeds and e-mail: "Sun, 25 Oct 2015 14:03:00 +0000"
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _month(name: str) -> int:

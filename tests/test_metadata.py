@@ -68,6 +68,10 @@ def test_inferred_date_when_the_text_has_no_dateline():
 
 @pytest.mark.parametrize("value, expected", [("4/5/2017", date(2017, 4, 5)), ("2017-04-05T10:00:00Z", date(2017, 4, 5)),
                                              ("25Oct15", date(2015, 10, 25)), ("April 5, 2017", date(2017, 4, 5)),
+                                             ("Oct 25 2015", date(2015, 10, 25)),
+                                             ("Sun, 25 Oct 2015 14:03:00 +0000", date(2015, 10, 25)),
+                                             ("Sun, 25 Oct 2015", date(2015, 10, 25)),
+                                             ("Tue, 31 Feb 2015 10:00:00 +0000", None),
                                              ("not a date", None), ("", None)])
 def test_parse_date(value, expected):
     assert metadata.parse_date(value) == expected
