@@ -164,8 +164,9 @@ def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
         "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": source_hash,
     }
     cols = {c: [] for c in SENT_COLUMNS}
+    warnings = [f"date not understood: {field_meta['date_unparsed']!r}"] if "date_unparsed" in field_meta else []
     for section, s in (("body", cleaned.body), ("comments", comments)):
-        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
+        for p, n, a, b in text.iter_sentences(s, splitter=splitter, notes=warnings):
             cols["doc_id"].append(doc_id)
             cols["section"].append(section)
             cols["paragraph"].append(p)
@@ -173,7 +174,7 @@ def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
             cols["start"].append(a)
             cols["end"].append(b)
             cols["text"].append(s[a:b])
-    row["_warning"] = f"date not understood: {field_meta['date_unparsed']!r}" if "date_unparsed" in field_meta else None
+    row["_warning"] = warnings
     return row, cols, None
 
 
@@ -374,8 +375,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
             if reason:
                 rejects.append(ingest.Reject(rec.path, reason))
                 continue
-        if row.get("_warning"):
-            rejects.append(ingest.Reject(rec.path, f"kept, but {row['_warning']}"))
+        for warning in row.get("_warning") or ():
+            rejects.append(ingest.Reject(rec.path, f"kept, but {warning}"))
         if row["content_hash"] in first_of:
             rejects.append(ingest.Reject(rec.path, f"duplicate text of {first_of[row['content_hash']]}"))
             continue
