@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 import ftfy
+from charset_normalizer.md import mess_ratio
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252": cp1252 that decodes every byte)
 
 __all__ = ["Decoded", "decode", "decode_bytes", "declared_charset", "fix_text", "remove_controls",
@@ -42,6 +43,8 @@ CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 BINARY_CONTROL_SHARE = 0.005
 #: A line is UTF-8 with some damage when its valid non-ASCII characters outnumber its bad bytes this much.
 UTF8_MAJORITY = 4
+#: charset-normalizer's measure of a jumble of scripts and symbols past which decoded text is not text.
+MESS_THRESHOLD = 0.2
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
 _ESCAPED_RE = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8, kept by "surrogateescape"
 _HIGH_RE = re.compile("[^\x00-\x7f]")
@@ -288,6 +291,18 @@ def _codec_label(codec: str) -> str:
     return "cp1252" if codec == "sloppy-windows-1252" else codec
 
 
+def _decode_legacy(data: bytes, *, repair: bool, declared: str | None, notes: list[str]) -> Decoded:
+    codec = _legacy_encoding(data, declared)
+    if codec is None:
+        return Decoded(None, problem="undecodable: no text encoding fits")
+    text, bad = _decode_counting(data, codec)
+    if _binary(text):
+        return Decoded(None, problem=_binary_reason(text, _codec_label(codec)))
+    if bad:
+        notes.append(f"not valid {_codec_label(codec)}: {_n(bad, 'byte')} replaced by U+FFFD")
+    return _done(fix_text(text, repair=False) if repair else text, _codec_label(codec), notes, {})
+
+
 def _decode_mixed(data: bytes, *, repair: bool, declared: str | None, notes: list[str]) -> Decoded:
     """Bytes that are not valid UTF-8: line by line when some lines are UTF-8, else whole in the
     legacy encoding. Lines end at ``\n``, ``\r`` or ``\r\n``, as for the CSV reader."""
@@ -319,15 +334,7 @@ def _decode_mixed(data: bytes, *, repair: bool, declared: str | None, notes: lis
             utf8_evidence += 1
             legacy_parts.extend(m.group().encode("utf-8", "surrogateescape") for m in _ESCAPED_RE.finditer(line))
     if not utf8_evidence:  # no UTF-8 anywhere: one legacy encoding for the whole file
-        codec = _legacy_encoding(data, declared)
-        if codec is None:
-            return Decoded(None, problem="undecodable: no text encoding fits")
-        text, bad = _decode_counting(data, codec)
-        if _binary(text):
-            return Decoded(None, problem=_binary_reason(text, _codec_label(codec)))
-        if bad:
-            notes.append(f"not valid {_codec_label(codec)}: {_n(bad, 'byte')} replaced by U+FFFD")
-        return _done(fix_text(text, repair=False) if repair else text, _codec_label(codec), notes, {})
+        return _decode_legacy(data, repair=repair, declared=declared, notes=notes)
     codec = (_legacy_encoding(b"\n".join(legacy_parts), declared) if legacy_parts else None) or "sloppy-windows-1252"
     label = _codec_label(codec)
     out: list[str] = []
@@ -361,6 +368,11 @@ def _decode_mixed(data: bytes, *, repair: bool, declared: str | None, notes: lis
             out.append(fix(text, True) + end)
         legacy_lines.append(i + 1)
         line_notes[i + 1] = f"another encoding: read as {label}, not UTF-8 like the rest of the file"
+    # Bytes that only look like UTF-8 here and there (binary data, an East Asian code page) read as a
+    # jumble of unrelated scripts: then the whole file is one legacy encoding, or none.
+    suspect = "".join(out[i] for i, k in enumerate(kind) if k in ("fffd", "legacy", "runs"))[:_SAMPLE]
+    if mess_ratio(suspect, MESS_THRESHOLD) >= MESS_THRESHOLD:
+        return _decode_legacy(data, repair=repair, declared=declared, notes=notes)
     text = "".join(out)
     if repair:
         text = _line_ends(text)

@@ -51,15 +51,33 @@ def walk(root: Path | str) -> list[Entry]:
     if not root.is_dir():
         return [_entry(root, (root.name,))[1]]
     out: list[tuple[str, Entry]] = []
-    seen: dict[tuple[int, int], str] = {}
     st = root.stat()
-    seen[(st.st_dev, st.st_ino)] = ""
-    _visit(root, (), frozenset({(st.st_dev, st.st_ino)}), seen, out)
+    seen: dict[tuple[int, int], str] = {(st.st_dev, st.st_ino): ""}
+    links: list = []  # links to folders, followed once every real folder is read: a real path beats a link
+    _visit(root, (), frozenset(seen), seen, out, links)
+    while links:
+        links.sort(key=lambda x: x[1])
+        path, cparts, ancestors, key = links.pop(0)
+        _folder(path, cparts, ancestors, key, True, seen, out, links)
     out.sort(key=lambda e: e[0])
     return [e for _, e in out]
 
 
-def _visit(folder: Path, parts: tuple[str, ...], ancestors: frozenset, seen: dict, out: list) -> None:
+def _folder(path: Path, cparts: tuple[str, ...], ancestors: frozenset, key: tuple, is_link: bool, seen: dict,
+            out: list, links: list) -> None:
+    if key in ancestors:
+        out.append(_entry(path, cparts, f"symbolic link loop: leads back to "
+                                        f"{display_path(seen[key]) or '(the raw folder)'}, a folder it is in; "
+                                        f"not followed"))
+    elif key in seen:
+        what = "link to a folder already read as" if is_link else "folder already read through the link"
+        out.append(_entry(path, cparts, f"{what} {display_path(seen[key]) or '(the raw folder)'}, not read twice"))
+    else:
+        seen[key] = "/".join(cparts)
+        _visit(path, cparts, ancestors | {key}, seen, out, links)
+
+
+def _visit(folder: Path, parts: tuple[str, ...], ancestors: frozenset, seen: dict, out: list, links: list) -> None:
     try:
         with os.scandir(folder) as it:
             children = sorted(it, key=lambda e: e.name)
@@ -91,15 +109,10 @@ def _visit(folder: Path, parts: tuple[str, ...], ancestors: frozenset, seen: dic
             continue
         if stat.S_ISDIR(st.st_mode):
             key = (st.st_dev, st.st_ino)
-            if key in ancestors:
-                out.append(_entry(path, cparts, f"symbolic link loop: leads back to its own folder "
-                                                f"{display_path('/'.join(parts)) or '(the raw folder)'}, not followed"))
-            elif key in seen:
-                out.append(_entry(path, cparts, f"link to a folder already read as "
-                                                f"{display_path(seen[key]) or '(the raw folder)'}, not read twice"))
+            if is_link:
+                links.append((path, cparts, ancestors, key))
             else:
-                seen[key] = "/".join(cparts)
-                _visit(path, cparts, ancestors | {key}, seen, out)
+                _folder(path, cparts, ancestors, key, False, seen, out, links)
         elif stat.S_ISREG(st.st_mode):
             out.append(_entry(path, cparts))
         else:
