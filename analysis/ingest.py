@@ -286,10 +286,14 @@ def root_labels(roots: list[Path]) -> list[str]:
     if len(roots) < 2:
         return [""] * len(roots)
     full = [(r.resolve() if r.is_dir() else r.resolve().parent).parts for r in roots]
-    depth = 1
-    while depth < max(map(len, full)) and len({"/".join(p[-depth:]) for p in full}) < len(full):
-        depth += 1
-    labels = ["/".join(p[-depth:]).strip("/") or "root" for p in full]
+    depth = [1] * len(full)
+    while True:
+        labels = ["/".join(p[-k:]).strip("/") or "root" for p, k in zip(full, depth)]
+        clash = [i for i, lab in enumerate(labels) if labels.count(lab) > 1 and depth[i] < len(full[i])]
+        if not clash:
+            break
+        for i in clash:
+            depth[i] += 1
     out, seen = [], {}
     for lab in labels:
         seen[lab] = seen.get(lab, 0) + 1

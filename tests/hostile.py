@@ -117,10 +117,12 @@ def check_case(case: Case, docs: pd.DataFrame, rejects: pd.DataFrame, *, prefix:
         case.check(mine_docs, mine_rej)
 
 
-def check_accounted(root: Path, docs: pd.DataFrame, rejects: pd.DataFrame, *, prefix: str = "") -> None:
+def check_accounted(root: Path, docs: pd.DataFrame, rejects: pd.DataFrame, *, prefix: str = "",
+                    registers: tuple[str, ...] = ()) -> None:
     """documents + rejects == inputs: every input is a document, a listed reject, or inside a folder
-    listed as not read; and every document and reject names an input."""
-    named = {p.split("#row=")[0] for p in list(docs["path"]) + list(rejects["path"])}
+    listed as not read; and every document and reject names an input. ``registers``: the registers
+    read (inputs that are neither documents nor, when all went well, rejects)."""
+    named = {p.split("#row=")[0] for p in list(docs["path"]) + list(rejects["path"])} | set(registers)
     folders = {p for p in rejects.loc[rejects["reason"].str.contains("folder"), "path"]}
     want = {prefix + p for p in inputs(root)}
     missing = [w for w in want if w not in named and not any(n.startswith(w + "/") for n in named)
@@ -131,3 +133,28 @@ def check_accounted(root: Path, docs: pd.DataFrame, rejects: pd.DataFrame, *, pr
     phantom = [n for n in named if n not in want and not any(n.startswith(w + "/") or w.startswith(n + "/")
                                                              for w in want)]
     assert not phantom, f"documents or rejects naming no input: {phantom}"
+
+
+def run_unprivileged(fn: Callable[[], None], *, log: Path) -> None:
+    """Run ``fn`` in a forked child as the user "nobody" when the tests run as root (root reads every
+    file whatever its mode); as is otherwise. A failure in the child fails the caller with its traceback."""
+    if os.geteuid() != 0:
+        fn()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            fn()
+            code = 0
+        except BaseException:
+            import traceback
+
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise AssertionError("the unprivileged build failed:\n" + (log.read_text() if log.exists() else "(no log)"))

@@ -21,7 +21,8 @@ import pytest
 
 from analysis.build import build_corpus
 
-from hostile import Case, Has, Starts, article, check_accounted, check_case, inputs, snapshot, txt, write_case
+from hostile import (Case, Has, Starts, article, check_accounted, check_case, run_unprivileged, snapshot, txt,
+                     write_case)
 
 ARABIC = "أعلنت هيئة تحرير الشام سيطرتها على مدينة إدلب بعد معارك مع أحرار الشام"
 RUSSIAN = "Боевики Ахрар аш-Шам атаковали позиции правительственных сил около Идлиба в понедельник утром"
@@ -455,3 +456,153 @@ def test_the_command_line_gives_the_same_tables_without_a_traceback(hostile, tmp
     assert cli_docs[["doc_id", "path", "body"]].equals(docs[["doc_id", "path", "body"]])
     assert cli_rej.equals(rejects)
     assert f"rejects: {len(rejects):,}" in run.stdout
+
+
+# --------------------------------------------------------------------------- roots of their own: registers
+
+def _build(roots, out, **kw):
+    roots = [roots] if isinstance(roots, Path) else roots
+    before = [snapshot(r) for r in roots]
+    build_corpus(roots, out, analyses=False, progress=False, **kw)
+    assert [snapshot(r) for r in roots] == before, "a raw folder was written to"
+    docs = pd.read_parquet(out / "documents.parquet").set_index("path", drop=False)
+    rejects = pd.read_parquet(out / "rejects.parquet")
+    return docs, list(zip(rejects["path"], rejects["reason"]))
+
+
+def _value(v):
+    return None if pd.isna(v) else v
+
+
+def _root(tmp_path, name, files):
+    root = tmp_path / name
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+REGISTER_CASES = [
+    # (name, register bytes, {path: (outlet, published or None, curated_fields)}, [(reject path, reason)])
+    ("duplicate-rows", "path,outlet\na.txt,SANA\na.txt,RT\n", {"a.txt": ("SANA", None, "outlet")},
+     [("metadata.csv#row=2", "register row describes a.txt again (row 1) and disagrees on `outlet` 'RT' "
+                             "(row 1 says 'SANA'): the earlier values are kept")]),
+    ("path-row-and-doc-id-row", "path,doc_id,outlet,published\na.txt,,SANA,\n,a,,2016-05-01\n",
+     {"a.txt": ("SANA", "2016-05-01", "outlet,published")},
+     [("metadata.csv#row=2", "register row describes a.txt again (row 1): merged, no conflict")]),
+    ("unclosed-quote-in-notes", 'path,outlet,notes\na.txt,SANA,"see the PDF\nsub/b.txt,RT,\n',
+     {"a.txt": (None, None, ""), "sub/b.txt": ("RT", None, "outlet")},
+     [("metadata.csv#row=1", "register row malformed: a quote opened in this row never closes (the file ends inside "
+                             "it); the rows after it are read on their own")]),
+    ("bare-name-in-two-folders", "path,outlet\nc.txt,SANA\n", {"x/c.txt": (None, None, ""), "y/c.txt": (None, None, "")},
+     [("metadata.csv#row=1", "register path 'c.txt' is ambiguous: it names 2 documents (x/c.txt, y/c.txt); give the "
+                             "path from the raw folder. Row not applied")]),
+    ("one-bad-date-keeps-the-rest", "path,outlet,published\na.txt,SANA,yesterday\n", {"a.txt": ("SANA", None, "outlet")},
+     [("metadata.csv#row=1", "register `published` is not a date: 'yesterday' (use YYYY-MM-DD); the row's other "
+                             "fields are used")]),
+    ("implausible-date", "path,outlet,published\na.txt,SANA,2099-01-01\n", {"a.txt": ("SANA", None, "outlet")},
+     [("metadata.csv#row=1", "register `published` is implausible: '2099-01-01': 2099-01-01 is in the future; the "
+                             "row's other fields are used")]),
+    ("utf16-register", "path,outlet\na.txt,SANA\n".encode("utf-16"), {"a.txt": ("SANA", None, "outlet")}, []),
+    ("semicolon-register", "path;outlet;published\na.txt;SANA;25.10.2015\n",
+     {"a.txt": ("SANA", "2015-10-25", "outlet,published")}, []),
+    ("header-in-any-case-and-paths-with-backslashes", " Path ,OUTLET\n.\\sub\\b.txt,RT\n./a.txt,SANA\n",
+     {"a.txt": ("SANA", None, "outlet"), "sub/b.txt": ("RT", None, "outlet")}, []),
+    ("matches-nothing", "path,outlet\nnope.txt,SANA\n", {"a.txt": (None, None, "")},
+     [("metadata.csv#row=1", "register row matches no input document (path 'nope.txt')")]),
+    ("malformed-header", 'path,"outlet"x\na.txt,SANA\n', {"a.txt": (None, None, "")},
+     [("metadata.csv", "register not read: malformed header (line 1): ',' expected after '\"'")]),
+    ("table-row-key", "path,outlet\nt.csv#row=2,AFP\n", {"t.csv#row=1": (None, None, ""), "t.csv#row=2": ("AFP", None, "outlet")}, []),
+]
+
+
+@pytest.mark.parametrize("name, register, expected, reasons", REGISTER_CASES, ids=[c[0] for c in REGISTER_CASES])
+def test_register(tmp_path, name, register, expected, reasons):
+    files = {"metadata.csv": register}
+    for path in expected:
+        if "#row=" in path:
+            files["t.csv"] = f"id,text\nr1,{article(name + '-r1').replace(',', '')}\nr2,{article(name + '-r2').replace(',', '')}\n"
+        else:
+            files[path] = txt(f"{name}-{path}")
+    root = _root(tmp_path, "raw", files)
+    docs, rejects = _build(root, tmp_path / "out")
+    assert sorted(docs.index) == sorted(expected)
+    for path, (outlet, published, curated) in expected.items():
+        d = docs.loc[path]
+        assert _value(d.outlet) == outlet
+        assert (d.published.date().isoformat() if pd.notna(d.published) else None) == published
+        assert d.curated_fields == curated
+    assert rejects == reasons
+    check_accounted(root, docs.reset_index(drop=True), pd.DataFrame(rejects, columns=["path", "reason"]),
+                    registers=("metadata.csv",))
+
+
+# --------------------------------------------------------------------------- two roots
+
+def test_two_roots_with_the_same_relative_path(tmp_path):
+    a = _root(tmp_path / "one", "alpha", {"a.txt": txt("root-alpha"), "metadata.csv": "path,outlet\na.txt,SANA\n"})
+    b = _root(tmp_path / "two", "beta", {"a.txt": txt("root-beta"), "metadata.csv": "path,author\na.txt,Jane Roe\n"})
+    docs, rejects = _build([a, b], tmp_path / "out")
+    assert docs["path"].tolist() == ["alpha/a.txt", "beta/a.txt"] and docs["doc_id"].is_unique
+    assert (_value(docs.loc["alpha/a.txt", "outlet"]), _value(docs.loc["alpha/a.txt", "author"])) == ("SANA", None)
+    assert (_value(docs.loc["beta/a.txt", "outlet"]), _value(docs.loc["beta/a.txt", "author"])) == (None, "Jane Roe")
+    assert docs.loc["alpha/a.txt", "body"] == article("root-alpha") and docs.loc["beta/a.txt", "body"] == article("root-beta")
+    assert rejects == []
+
+
+def test_two_roots_with_the_same_name_and_a_file_root(tmp_path):
+    a = _root(tmp_path / "x", "raw", {"a.txt": txt("same-name-x")})
+    b = _root(tmp_path / "y", "raw", {"a.txt": txt("same-name-y")})
+    f = _root(tmp_path / "z", "exports", {"t.csv": f'id,text\nz-1,"{article("file-root")}"\n'}) / "t.csv"
+    docs, rejects = _build([a, b, f], tmp_path / "out")
+    assert docs["path"].tolist() == ["x/raw/a.txt", "y/raw/a.txt", "exports/t.csv#row=1"] and rejects == []
+
+
+def test_two_roots_on_the_command_line(tmp_path):
+    a = _root(tmp_path / "one", "alpha", {"a.txt": txt("cli-alpha")})
+    b = _root(tmp_path / "two", "beta", {"a.txt": txt("cli-beta")})
+    run = subprocess.run([sys.executable, "-m", "analysis", "build", "--raw", str(a), "--raw", str(b), "--out",
+                          str(tmp_path / "o"), "--no-progress"], capture_output=True, text=True)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert pd.read_parquet(tmp_path / "o" / "documents.parquet")["path"].tolist() == ["alpha/a.txt", "beta/a.txt"]
+
+
+# --------------------------------------------------------------------------- permissions
+
+def test_unreadable_files_and_folders_are_listed(tmp_path):
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="hostile-perm-"))  # outside pytest's private folder, for "nobody"
+    try:
+        raw = _root(base, "raw", {"ok.txt": txt("perm-ok"), "secret.txt": txt("perm-secret"),
+                                  "locked/a.txt": txt("perm-locked"), "nolist/b.txt": txt("perm-nolist"),
+                                  "metadata.csv": "path,outlet\nok.txt,SANA\n"})
+        out = base / "out"
+        out.mkdir()
+        for p in (base, raw, out):
+            os.chmod(p, 0o777 if p == out else 0o755)
+        os.chmod(raw / "secret.txt", 0o000)
+        os.chmod(raw / "metadata.csv", 0o000)
+        os.chmod(raw / "locked", 0o000)
+        os.chmod(raw / "nolist", 0o644)  # its names can be listed, but not looked up
+        _build(_root(tmp_path, "warm", {"a.txt": txt("warm-up")}), tmp_path / "warm-out")  # imports done as root
+        before = snapshot(raw)
+        run_unprivileged(lambda: build_corpus([raw], out, analyses=False, progress=False), log=tmp_path / "child.log")
+        assert snapshot(raw) == before
+        docs = pd.read_parquet(out / "documents.parquet")
+        rejects = pd.read_parquet(out / "rejects.parquet")
+        assert docs["path"].tolist() == ["ok.txt"] and docs["body"].tolist() == [article("perm-ok")]
+        assert dict(zip(rejects["path"], rejects["reason"])) == {
+            "secret.txt": "unreadable: Permission denied",
+            "locked": "unreadable folder: Permission denied; the files in it are not read",
+            "nolist/b.txt": "unreadable: Permission denied",
+            "metadata.csv": "register not read: Permission denied",
+        }
+        check_accounted(raw, docs, rejects)
+    finally:
+        for dirpath, dirnames, filenames in os.walk(base):
+            for n in dirnames + filenames:
+                os.chmod(os.path.join(dirpath, n), 0o755)
+        shutil.rmtree(base, ignore_errors=True)
