@@ -45,6 +45,8 @@ BINARY_CONTROL_SHARE = 0.005
 UTF8_MAJORITY = 4
 #: charset-normalizer's measure of a jumble of scripts and symbols past which decoded text is not text.
 MESS_THRESHOLD = 0.2
+#: ... and past which it is a jumble (binary data, an East Asian code page read as cp1252), not odd text.
+JUMBLE_THRESHOLD = 1.0
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
 _ESCAPED_RE = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8, kept by "surrogateescape"
 _HIGH_RE = re.compile("[^\x00-\x7f]")
@@ -262,14 +264,23 @@ def _decode_counting(data, codec: str) -> tuple[str, int]:
     return text, _COUNTER.n
 
 
-def _legacy_encoding(sample: bytes, declared: str | None) -> str | None:
-    """The 8-bit encoding of the bytes that are not UTF-8."""
+def _legacy_encoding(sample: bytes, declared: str | None, *, western_unless: float = MESS_THRESHOLD) -> str | None:
+    """The 8-bit encoding of the bytes that are not UTF-8: cp1252 unless it reads as a mess of at least
+    ``western_unless`` (or cannot read them), else what charset-normalizer finds."""
     if declared:
         return declared
     # A few high bytes in otherwise ASCII text is Western text in cp1252 (e.g. a lone "\xa3" for £);
     # statistical detectors misread such text as East Asian code pages.
     high = len(sample.translate(None, bytes(range(128))))
     if high <= max(8, len(sample) // 50):
+        return "sloppy-windows-1252"
+    # Western text with many accents: charset-normalizer guesses among Latin code pages from little
+    # evidence (French in cp1252 comes out as mac_latin2); cp1252 wins when it reads as clean text.
+    try:
+        western = sample[:_SAMPLE].decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and mess_ratio(western, western_unless) < western_unless:
         return "sloppy-windows-1252"
     best = charset_normalizer.from_bytes(sample).best()
     if best is None or best.encoding.startswith("utf"):
@@ -335,7 +346,10 @@ def _decode_mixed(data: bytes, *, repair: bool, declared: str | None, notes: lis
             legacy_parts.extend(m.group().encode("utf-8", "surrogateescape") for m in _ESCAPED_RE.finditer(line))
     if not utf8_evidence:  # no UTF-8 anywhere: one legacy encoding for the whole file
         return _decode_legacy(data, repair=repair, declared=declared, notes=notes)
-    codec = (_legacy_encoding(b"\n".join(legacy_parts), declared) if legacy_parts else None) or "sloppy-windows-1252"
+    # The few lines of another encoding in a UTF-8 file are too little evidence for a detector: they
+    # are cp1252 (a Windows editor or export) unless that reads as a jumble.
+    codec = (_legacy_encoding(b"\n".join(legacy_parts), declared, western_unless=JUMBLE_THRESHOLD)
+             if legacy_parts else None) or "sloppy-windows-1252"
     label = _codec_label(codec)
     out: list[str] = []
     line_notes: dict[int, str] = {}
@@ -370,8 +384,8 @@ def _decode_mixed(data: bytes, *, repair: bool, declared: str | None, notes: lis
         line_notes[i + 1] = f"another encoding: read as {label}, not UTF-8 like the rest of the file"
     # Bytes that only look like UTF-8 here and there (binary data, an East Asian code page) read as a
     # jumble of unrelated scripts: then the whole file is one legacy encoding, or none.
-    suspect = "".join(out[i] for i, k in enumerate(kind) if k in ("fffd", "legacy", "runs"))[:_SAMPLE]
-    if mess_ratio(suspect, MESS_THRESHOLD) >= MESS_THRESHOLD:
+    suspect = "".join(out[i] for i, k in enumerate(kind) if k in ("legacy", "runs"))[:_SAMPLE]
+    if suspect and mess_ratio(suspect, JUMBLE_THRESHOLD) >= JUMBLE_THRESHOLD:
         return _decode_legacy(data, repair=repair, declared=declared, notes=notes)
     text = "".join(out)
     if repair:

@@ -2,10 +2,11 @@
 
 - CSV: the delimiter is sniffed (``,``, ``;``, tab or ``|``) from the first lines; quotes are strict. A
   quoted cell may hold line breaks (a multi-line article); but a record that spans lines and is malformed
-  (an unbalanced quote, a wrong number of fields) is one malformed row naming the row where its quote
-  closes (or that it never closes), and the lines after its first are read again as rows of their own, so
-  one bad row never swallows others and row numbers stay true. A malformed header is a problem of the
-  file, never a traceback.
+  (an unbalanced quote, a wrong number of fields, or quotes that do not pair up line by line as a CSV
+  writer pairs them) is one malformed row naming the row where its quote closes (or that it never
+  closes), and the lines after its first are read again as rows of their own, so one bad row never
+  swallows others and row numbers stay true. A malformed header is a problem of the file, never a
+  traceback.
 - JSON Lines: one object per line; a line that is not an object is a malformed row saying what it is;
   a whole file that is one JSON document spread over lines is explained as such.
 - Column and key names are matched ignoring case and surrounding spaces; duplicate names are reported
@@ -135,6 +136,14 @@ def _sniff(lines: list[str]) -> str:
     return best
 
 
+def _quotes_pair_up(lines: list[str], quote: str) -> bool:
+    """Whether a record over several lines is one quoted cell with line breaks, as a CSV writer makes it:
+    its first line opens the cell (an odd number of quotes), its last closes it (odd), and the lines
+    between hold only doubled quotes (even). A quote that runs into the next row breaks this."""
+    counts = [line.count(quote) for line in lines]
+    return counts[0] % 2 == 1 and counts[-1] % 2 == 1 and all(c % 2 == 0 for c in counts[1:-1])
+
+
 def read_csv(source: str | Iterable[str], *, delimiter: str | None = None) -> Table:
     """Read CSV from its decoded text or from an open text file (``newline=""``), as a stream."""
     lines = _Lines(io.StringIO(source, newline="") if isinstance(source, str) else source)
@@ -180,6 +189,8 @@ def _csv_rows(reader, lines: _Lines, header: list[str], first: dict[str, int]) -
         span = (taken[0][0], taken[-1][0])
         if values is not None and len(values) != n and not (not values and len(taken) == 1):
             problem = f"expected {n} fields, got {len(values)}"
+        if not problem and len(taken) > 1 and not _quotes_pair_up([line for _, line in taken], reader.dialect.quotechar):
+            problem = "its quotes do not pair up line by line"
         if problem and len(taken) > 1:
             # One record over several lines, and broken: a quote opened in this row. Read the lines after
             # its first again as rows of their own, so that nothing is swallowed and numbers stay true.
@@ -196,7 +207,10 @@ def _csv_rows(reader, lines: _Lines, header: list[str], first: dict[str, int]) -
                 return
             lines.give_back(replay)
             continue
-        if problem:
+        if problem == "unexpected end of data":
+            yield Row(rowno, span, None, "malformed row: a quote opened in this row never closes (the file ends "
+                                         "inside it)")
+        elif problem:
             yield Row(rowno, span, None, f"malformed row: {problem}")
         elif not any(v.strip() for v in values):
             yield Row(rowno, span, None, "empty row")

@@ -227,6 +227,12 @@ case(C, "quote-never-closes", {"t.csv": "id,text\nn-1,Fighting in Idlib n-1\nn-2
      {"t.csv#row=1": "Fighting in Idlib n-1", "t.csv#row=3": "Fighting in Douma n-3", "t.csv#row=4": "Fighting in Daraa n-4"},
      [("t.csv#row=2", "malformed row: a quote opened in this row never closes (the file ends inside it); the rows "
                       "after it are read on their own")])
+case(C, "quote-closes-at-the-end-of-the-next-row",
+     {"t.csv": 'id,title,text\nq-1,"Unclosed title\nq-2",A 5" gun fired in Douma q-2\nq-3,T3,Idlib q-3\n'},
+     {"t.csv#row=3": "Idlib q-3"},
+     [("t.csv#row=1", "malformed row: a quote opened in this row closes only in row 2 (its quotes do not pair up "
+                      "line by line); the rows after it are read on their own"),
+      ("t.csv#row=2", "malformed row: expected 3 fields, got 2")])
 case(C, "multi-line-cell", {"t.csv": f'id,text\nml-1,"{article("ml-1")}\n\nSecond paragraph, same cell."\nml-2,'
                                      f'"{article("ml-2")}"\n'},
      {"t.csv#row=1": f"{article('ml-1')}\n\nSecond paragraph, same cell.", "t.csv#row=2": article("ml-2")})
@@ -247,7 +253,7 @@ case(C, "nul-in-row-5", {"t.csv": "\n".join(_nul) + "\n"}, csv_docs("nul-row", (
 case(C, "zero-filled-tail", {"t.csv": rows_csv("ztail", 5)[:-40].encode() + b"\x00" * 200_000},
      csv_docs("ztail", (1, 2, 3, 4)),
      [("t.csv", "kept, but a zero-filled tail: 200,000 trailing NUL bytes dropped (an incomplete download?)"),
-      ("t.csv#row=5", "malformed row: unexpected end of data")])
+      ("t.csv#row=5", "malformed row: a quote opened in this row never closes (the file ends inside it)")])
 case(C, "too-many-and-too-few-fields", {"t.csv": f'id,text,date\nf-1,"{article("f-1")}",2017-01-01,extra\n'
                                                  f'f-2,"{article("f-2")}"\nf-3,"{article("f-3")}",2017-01-03\n'},
      {"t.csv#row=3": article("f-3")},
