@@ -17,6 +17,7 @@ that equal relative paths in two roots stay two documents.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,6 +44,9 @@ FIELDS = ("id", "title", "text", "source", "date", "author", "url")
 EARLIEST_DATE = date(1901, 1, 1)
 #: Stand-ins for "no date" that exports write.
 PLACEHOLDER_DATES = {date(1970, 1, 1): "the Unix epoch, a common stand-in for no date"}
+_ANCHOR_RE = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.I | re.S)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SEPARATOR_RE = re.compile(r"[\W_]+")
 _MARKUP_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|!--|!doctype)", re.I)
 
 
@@ -116,6 +120,7 @@ def _read_html(raw: str) -> tuple[str, dict]:
         with_metadata=True,
         favor_precision=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
+        prune_xpath="//template",  # inert markup a browser never shows
     )
     if doc is None:
         return "", {}
@@ -129,6 +134,15 @@ def _read_html(raw: str) -> tuple[str, dict]:
         "comments": get("comments") or "",
     }
     return get("text") or "", {k: v for k, v in fields.items() if v}
+
+
+def _only_link_labels(body: str, page: str) -> bool:
+    """Whether every line of the text extracted from ``page`` is the label of one of its links (or a
+    separator such as "|"): a navigation page, not an article."""
+    labels = {" ".join(html.unescape(_TAG_RE.sub(" ", m.group(1))).split()) for m in _ANCHOR_RE.finditer(page)}
+    lines = [" ".join(line.split()) for line in body.split("\n")]
+    words = [line for line in lines if line and not _SEPARATOR_RE.fullmatch(line)]
+    return bool(labels) and all(line in labels for line in words)
 
 
 def _match_columns(header: list[str], names: dict[str, list[str]], mapping: Mapping[str, str] | None) -> dict:
@@ -273,6 +287,8 @@ def _read_file(path: Path, rel: str, folder: str, *, names, mapping) -> tuple[li
         return [], [Reject(rel, f"HTML extraction failed: {type(exc).__name__}: {exc}")]
     if not body.strip():
         return [], [Reject(rel, "no main text found in HTML")]
+    if _only_link_labels(body, text):
+        return [], [Reject(rel, "no main text found in HTML: only navigation (every line is a link label)")]
     if fields.get("comments"):
         fields["comments"] = fix_text(fields["comments"], repair=repair)
     _check_date(fields, rel, kept)

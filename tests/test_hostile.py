@@ -379,6 +379,16 @@ case(H, "declared-iso-8859-1-means-cp1252",
      {"a.html": Has(WESTERN + ".")})
 case(H, "utf16-bom-page", {"a.html": page("h16", article("h16")).encode("utf-16")}, {"a.html": Has(article("h16"))})
 case(H, "empty-page", {"a.html": "<html><body></body></html>"}, rejects=[("a.html", "no main text found in HTML")])
+case(H, "navigation-only-page",
+     {"a.html": '<html><head><title>Syria Monitor</title></head><body><nav><ul><li><a href="/">Home</a></li>'
+                '<li><a href="/world">World</a></li><li><a href="/syria">Syria news</a></li></ul></nav>'
+                '<div class="menu"><a href="/a">Politics</a> | <a href="/b">Economy</a></div></body></html>'},
+     rejects=[("a.html", "no main text found in HTML: only navigation (every line is a link label)")])
+case(H, "template-text-is-not-body",
+     {"a.html": page("tmpl", article("tmpl")).replace("</article>", "<template><p>Template text: Jaysh al-Islam "
+                                                                     "signed a secret pact.</p></template></article>")},
+     {"a.html": Has(article("tmpl"))}, check=lambda d, r: "Template text" not in d["body"].iloc[0] or pytest.fail(
+         "template text reached the body"))
 case(H, "mojibake-page", {"a.html": page("hmoji", "Hayâ€™at Tahrir al-Sham fighters took the crossing on Monday.")},
      {"a.html": Has("Hay’at Tahrir al-Sham fighters took the crossing on Monday.")})
 case(H, "zero-filled-tail-page", {"a.html": page("hzt", article("hzt")).encode() + b"\x00" * 3000},
