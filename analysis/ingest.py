@@ -29,7 +29,7 @@ import yaml
 from . import config, tables
 from .decode import decode, decode_bytes, declared_charset, fix_text, remove_controls  # noqa: F401
 from .metadata import parse_date
-from .walk import walk
+from .walk import display_path, walk
 
 __all__ = ["FIELDS", "RawRecord", "Reject", "RegisterFile", "ColumnMappingError", "load_column_names",
            "read_inputs", "iter_files", "root_labels", "date_problem", "fix_text", "decode_bytes"]
@@ -304,7 +304,7 @@ def root_labels(roots: list[Path]) -> list[str]:
     full = [(r.resolve() if r.is_dir() else r.resolve().parent).parts for r in roots]
     depth = [1] * len(full)
     while True:
-        labels = ["/".join(p[-k:]).strip("/") or "root" for p, k in zip(full, depth)]
+        labels = [display_path("/".join(p[-k:]).strip("/")) or "root" for p, k in zip(full, depth)]
         clash = [i for i, lab in enumerate(labels) if labels.count(lab) > 1 and depth[i] < len(full[i])]
         if not clash:
             break

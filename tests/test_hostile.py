@@ -575,6 +575,15 @@ def test_two_roots_with_the_same_name_and_a_file_root(tmp_path):
     assert docs["path"].tolist() == ["x/raw/a.txt", "y/raw/a.txt", "exports/t.csv#row=1"] and rejects == []
 
 
+def test_a_root_whose_name_is_not_utf8(tmp_path):
+    a = _root(tmp_path, "alpha", {"a.txt": txt("root-utf8")})
+    b = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+    b.mkdir()
+    (b / "a.txt").write_text(txt("root-not-utf8"), encoding="utf-8")
+    docs, rejects = _build([a, b], tmp_path / "out")
+    assert docs["path"].tolist() == ["alpha/a.txt", "caf\\xe9/a.txt"] and rejects == []
+
+
 def test_two_roots_on_the_command_line(tmp_path):
     a = _root(tmp_path / "one", "alpha", {"a.txt": txt("cli-alpha")})
     b = _root(tmp_path / "two", "beta", {"a.txt": txt("cli-beta")})
