@@ -27,6 +27,8 @@ ABBREVIATIONS = REFERENCE_DIR / "abbreviations.txt"
 COLUMN_NAMES = REFERENCE_DIR / "columns.yaml"
 GAZETTEER = REFERENCE_DIR / "groups.yaml"
 RELATION_CUES = REFERENCE_DIR / "relation_cues.yaml"
+SITES = REFERENCE_DIR / "sites.yaml"
+OUTLETS = REFERENCE_DIR / "outlets.yaml"
 REGISTER_NAME = "metadata.csv"
 
 

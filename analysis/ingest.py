@@ -1,15 +1,15 @@
 """Read every input under the raw paths into raw records, or a reject with its reason.
 
 Supported: ``.txt`` (any common encoding: see :mod:`analysis.decode`), ``.html``/``.htm`` (main text
-and comments through trafilatura; scripts and styles are never executed or kept; a page with no markup
-is read as plain text), ``.csv``, ``.tsv`` and ``.jsonl`` (one document a row, read strictly by
+and comments: :mod:`analysis.htmlpage`; a page with no markup is read as plain text, a page of link
+labels only is navigation), ``.csv``, ``.tsv`` and ``.jsonl`` (one document a row, read strictly by
 :mod:`analysis.tables`; column names detected from ``data/reference/columns.yaml`` or mapped
 explicitly). Folders are read recursively in sorted order (:mod:`analysis.walk`). A file named
 ``metadata.csv`` at the top of a raw folder is the analyst's document register (see
 :mod:`analysis.register`), never a corpus. Nothing here writes to the raw folders.
 
 Every input file and row ends as a record or a :class:`Reject`. What is read with a change (bytes
-replaced, a zero-filled tail dropped, an implausible date left out) is a reject entry too, whose reason
+replaced, a zero-filled tail dropped, control characters removed) is a reject entry too, whose reason
 starts with "kept, but": the record is still made.
 
 With several raw paths, each document's path starts with its root's name (``bbc/sport/001.txt``), so
@@ -20,19 +20,17 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Mapping
 
 import yaml
 
-from . import config, tables
+from . import config, htmlpage, tables
 from .decode import decode, decode_bytes, declared_charset, fix_text, remove_controls  # noqa: F401
-from .metadata import parse_date
 from .walk import display_path, walk
 
 __all__ = ["FIELDS", "RawRecord", "Reject", "RegisterFile", "ColumnMappingError", "load_column_names",
-           "read_inputs", "iter_files", "root_labels", "date_problem", "fix_text", "decode_bytes"]
+           "read_inputs", "iter_files", "root_labels", "fix_text", "decode_bytes"]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -40,10 +38,6 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TABLE_SUFFIXES = CSV_SUFFIXES | JSONL_SUFFIXES
 FIELDS = ("id", "title", "text", "source", "date", "author", "url")
-#: Dates before this are placeholders or typing slips ("1900-01-01", "0001-01-01"), not publication dates.
-EARLIEST_DATE = date(1901, 1, 1)
-#: Stand-ins for "no date" that exports write.
-PLACEHOLDER_DATES = {date(1970, 1, 1): "the Unix epoch, a common stand-in for no date"}
 _ANCHOR_RE = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.I | re.S)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SEPARATOR_RE = re.compile(r"[\W_]+")
@@ -86,54 +80,6 @@ class ColumnMappingError(ValueError):
 def load_column_names(path: Path | None = None) -> dict[str, list[str]]:
     data = yaml.safe_load(Path(path or config.COLUMN_NAMES).read_text(encoding="utf-8")) or {}
     return {f: [tables.names_key(c) for c in data.get(f, [])] for f in FIELDS}
-
-
-def date_problem(d: date) -> str | None:
-    """Why ``d`` is not a plausible publication date (None when it is): before 1901, a placeholder, or
-    after tomorrow (the build's date: a date in the future is a typing slip)."""
-    if d < EARLIEST_DATE:
-        return f"{d.isoformat()} is before {EARLIEST_DATE.year} (a placeholder or a typing slip)"
-    if d in PLACEHOLDER_DATES:
-        return f"{d.isoformat()} is {PLACEHOLDER_DATES[d]}"
-    if d > date.today() + timedelta(days=1):
-        return f"{d.isoformat()} is in the future"
-    return None
-
-
-def _check_date(fields: dict, where: str, rejects: list[Reject]) -> None:
-    """Leave out a date field that parses to an implausible date, saying so. A date that does not parse is
-    left for the build to report ("date not understood")."""
-    value = fields.get("date")
-    d = parse_date(value) if value else None
-    if d is not None and (why := date_problem(d)):
-        del fields["date"]
-        rejects.append(Reject(where, f"kept, but implausible date: {value!r}: {why}; the date is left unknown"))
-
-
-def _read_html(raw: str) -> tuple[str, dict]:
-    import trafilatura  # imported lazily: heavy, and only needed for HTML inputs
-
-    doc = trafilatura.bare_extraction(
-        raw,
-        include_comments=True,
-        include_tables=True,
-        with_metadata=True,
-        favor_precision=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-        prune_xpath="//template",  # inert markup a browser never shows
-    )
-    if doc is None:
-        return "", {}
-    get = (lambda k: doc.get(k)) if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
-    fields = {
-        "title": get("title"),
-        "author": get("author"),
-        "date": get("date"),
-        "source": get("sitename"),
-        "url": get("url"),
-        "comments": get("comments") or "",
-    }
-    return get("text") or "", {k: v for k, v in fields.items() if v}
 
 
 def _only_link_labels(body: str, page: str) -> bool:
@@ -202,7 +148,6 @@ def _table_records(rel: str, table: tables.Table, *, names, mapping, line_notes:
             v = row.values.get(cols[f]) if f in cols else None
             if v is not None and str(v).strip():
                 fields[f] = fix_text(str(v)).strip()
-        _check_date(fields, where, rejects)
         rid = row.values.get(cols["id"]) if "id" in cols else None
         rid = str(rid).strip() if rid is not None and str(rid).strip() else f"{stem}-{row.number}"
         out.append(RawRecord(where, rid, "", "row", fix_text(text), fields))
@@ -282,7 +227,7 @@ def _read_file(path: Path, rel: str, folder: str, *, names, mapping) -> tuple[li
         kept.append(Reject(rel, "kept, but no HTML markup: read as plain text"))
         return [RawRecord(rel, stem, folder, "txt", fix_text(text, repair=repair))], kept
     try:
-        body, fields = _read_html(text)
+        body, fields = htmlpage.read_html(text)
     except Exception as exc:  # a broken page must not stop the build
         return [], [Reject(rel, f"HTML extraction failed: {type(exc).__name__}: {exc}")]
     if not body.strip():
@@ -291,7 +236,6 @@ def _read_file(path: Path, rel: str, folder: str, *, names, mapping) -> tuple[li
         return [], [Reject(rel, "no main text found in HTML: only navigation (every line is a link label)")]
     if fields.get("comments"):
         fields["comments"] = fix_text(fields["comments"], repair=repair)
-    _check_date(fields, rel, kept)
     return [RawRecord(rel, stem, folder, "html", fix_text(body, repair=repair), fields)], kept
 
 

@@ -5,7 +5,7 @@ It is validated like data, and every problem is a reject naming the register row
 
 - a malformed CSV row (an unbalanced quote never swallows the rows after it, see :mod:`analysis.tables`);
 - a row with neither ``path`` nor ``doc_id``; a bad date (the row's other fields are still used); a date
-  that cannot be a publication date (before 1901, a placeholder, in the future);
+  that cannot be a publication date (:func:`analysis.dates.check_range`: before 1990, after the build);
 - a key that matches no document; a bare file name shared by documents in two folders (applied to none);
   a ``path`` and a ``doc_id`` in one row naming two different documents;
 - two rows for one document (by the same key, or one by ``path`` and one by ``doc_id``): the rows are
@@ -17,18 +17,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from . import tables
+from .dates import check_range, parse_date
 from .decode import decode
-from .ingest import RawRecord, RegisterFile, Reject, date_problem
-from .metadata import parse_date
+from .ingest import RawRecord, RegisterFile, Reject
+from .metadata import REGISTER_COLUMNS
 
 __all__ = ["REGISTER_COLUMNS", "RegisterRow", "load_register", "apply_registers"]
 
-REGISTER_COLUMNS = ("path", "doc_id", "outlet", "publisher", "author", "title", "published", "republished",
-                    "url", "notes")
 DATE_COLUMNS = ("published", "republished")
 
 
@@ -52,6 +52,7 @@ def load_register(path: Path | str, *, shown: str | None = None) -> tuple[list[R
     or not wholly, usable. ``shown``: the register's path as rejects name it (default: its file name)."""
     path = Path(path)
     name = shown or path.name
+    today = date.today()
     try:
         d = decode(path.read_bytes(), repair=False)
     except OSError as exc:
@@ -92,8 +93,8 @@ def load_register(path: Path | str, *, shown: str | None = None) -> tuple[list[R
             if day is None:
                 rejects.append(Reject(where, f"register `{k}` is not a date: {value!r} (use YYYY-MM-DD); "
                                              f"the row's other fields are used"))
-            elif why := date_problem(day):
-                rejects.append(Reject(where, f"register `{k}` is implausible: {value!r}: {why}; "
+            elif why := check_range(day, today=today):
+                rejects.append(Reject(where, f"register `{k}` cannot be a publication date: {value!r} is {why}; "
                                              f"the row's other fields are used"))
             else:
                 fields[k] = day

@@ -21,8 +21,8 @@ import pytest
 
 from analysis.build import build_corpus
 
-from hostile import (Case, Has, Starts, article, check_accounted, check_case, run_unprivileged, snapshot, txt,
-                     write_case)
+from hostile import (Case, Has, Starts, article, check_accounted, check_case, matches, run_unprivileged, snapshot,
+                     txt, write_case)
 
 ARABIC = "أعلنت هيئة تحرير الشام سيطرتها على مدينة إدلب بعد معارك مع أحرار الشام"
 RUSSIAN = "Боевики Ахрар аш-Шам атаковали позиции правительственных сил около Идлиба в понедельник утром"
@@ -286,27 +286,25 @@ case(C, "mapping-to-missing-column-is-not-here", {"t.csv": "story\nNo text colum
 # --------------------------------------------------------------------------- dates in a date column
 
 D = "dates"
-for name, value, published, reason in [
+for name, value, published, rejected in [
     ("iso", "2017-04-05", "2017-04-05", None),
     ("oct-25-2015", "Oct 25 2015", "2015-10-25", None),
     ("rfc2822", "Sun, 25 Oct 2015 14:03:00 +0000", "2015-10-25", None),
     ("rfc2822-no-time", "Sun, 25 Oct 2015", "2015-10-25", None),
-    ("year-2099", "2099-01-01", None, "kept, but implausible date: '2099-01-01': 2099-01-01 is in the future; "
-                                      "the date is left unknown"),
-    ("year-1900", "1900-01-01", None, "kept, but implausible date: '1900-01-01': 1900-01-01 is before 1901 "
-                                      "(a placeholder or a typing slip); the date is left unknown"),
-    ("year-1", "0001-01-01", None, "kept, but implausible date: '0001-01-01': 0001-01-01 is before 1901 "
-                                   "(a placeholder or a typing slip); the date is left unknown"),
-    ("epoch", "1970-01-01", None, "kept, but implausible date: '1970-01-01': 1970-01-01 is the Unix epoch, a common "
-                                  "stand-in for no date; the date is left unknown"),
-    ("not-a-date", "someday", None, "kept, but date not understood: 'someday'"),
+    ("year-2099", "2099-01-01", None, "column 2099-01-01 (date column: 2099-01-01): after the build date"),
+    ("year-1900", "1900-01-01", None, "column 1900-01-01 (date column: 1900-01-01): before 1990"),
+    ("year-1", "0001-01-01", None, "column 0001-01-01 (date column: 0001-01-01): before 1990"),
+    ("unix-epoch", "1970-01-01", None, "column 1970-01-01 (date column: 1970-01-01): before 1990"),
+    ("not-a-date", "someday", None, None),
 ]:
-    def _dates(d, r, published=published):
+    def _dates(d, r, published=published, rejected=rejected):
         got = d["published"].iloc[0]
         assert (None if pd.isna(got) else got.date().isoformat()) == published
         assert d["published_provenance"].iloc[0] == ("explicit" if published else "unknown")
+        assert (d["date_rejected"].iloc[0] or "").startswith(rejected or ""), d["date_rejected"].iloc[0]
     case(D, name, {"t.csv": f'id,text,date\n{name},"{article("date-" + name)}","{value}"\n'},
-         {"t.csv#row=1": article("date-" + name)}, [("t.csv#row=1", reason)] if reason else [], check=_dates)
+         {"t.csv#row=1": article("date-" + name)},
+         [("t.csv#row=1", "kept, but date not understood: 'someday'")] if name == "not-a-date" else [], check=_dates)
 
 # --------------------------------------------------------------------------- JSON Lines
 
@@ -518,8 +516,8 @@ REGISTER_CASES = [
      [("metadata.csv#row=1", "register `published` is not a date: 'yesterday' (use YYYY-MM-DD); the row's other "
                              "fields are used")]),
     ("implausible-date", "path,outlet,published\na.txt,SANA,2099-01-01\n", {"a.txt": ("SANA", None, "outlet")},
-     [("metadata.csv#row=1", "register `published` is implausible: '2099-01-01': 2099-01-01 is in the future; the "
-                             "row's other fields are used")]),
+     [("metadata.csv#row=1", Starts("register `published` cannot be a publication date: '2099-01-01' is after the "
+                                    "build date"))]),
     ("utf16-register", "path,outlet\na.txt,SANA\n".encode("utf-16"), {"a.txt": ("SANA", None, "outlet")}, []),
     ("semicolon-register", "path;outlet;published\na.txt;SANA;25.10.2015\n",
      {"a.txt": ("SANA", "2015-10-25", "outlet,published")}, []),
@@ -549,7 +547,7 @@ def test_register(tmp_path, name, register, expected, reasons):
         assert _value(d.outlet) == outlet
         assert (d.published.date().isoformat() if pd.notna(d.published) else None) == published
         assert d.curated_fields == curated
-    assert rejects == reasons
+    assert len(rejects) == len(reasons) and all(p == q and matches(r, s) for (p, r), (q, s) in zip(rejects, reasons))
     check_accounted(root, docs.reset_index(drop=True), pd.DataFrame(rejects, columns=["path", "reason"]),
                     registers=("metadata.csv",))
 

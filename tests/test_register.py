@@ -19,8 +19,8 @@ def test_bad_rows_are_rejected_with_row_numbers_and_the_other_fields_kept(tmp_pa
     assert reasons["metadata.csv#row=2"] == ("register `published` is not a date: 'yesterday' (use YYYY-MM-DD); "
                                              "the row's other fields are used")
     assert reasons["metadata.csv#row=3"] == "register row has neither path nor doc_id"
-    assert reasons["metadata.csv#row=4"].startswith("register `published` is implausible: '2099-05-01': "
-                                                    "2099-05-01 is in the future")
+    assert reasons["metadata.csv#row=4"].startswith("register `published` cannot be a publication date: '2099-05-01' "
+                                                    "is after the build date")
 
 
 def _records(*paths, root=""):
