@@ -10,7 +10,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 REPORTS := $(patsubst notebooks/%.ipynb,reports/%.html,$(NOTEBOOKS))
 export PYTHONHASHSEED := 0
 
-.PHONY: help env data report notebooks test unit nbval smoke lab bench clean
+.PHONY: help env data model report notebooks test unit nbval smoke lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the package ind
 
 data: env ## build data/processed from data/raw
 	$(PY) -m analysis build
+
+model: env ## train the relation classifier from data/annotations (needs FA-KES in ../shared) and evaluate it
+	$(PY) -m analysis model
 
 report: data ## environment, processed data, and every notebook executed into reports/NN_name.html
 	@mkdir -p reports

@@ -1,0 +1,186 @@
+"""The relation classifier: a multinomial logistic regression over named pair features, stored as JSON.
+
+``fit_model(features, labels)`` learns one weight per (feature, class) with scikit-learn;
+``RelationModel.predict`` gives each pair its label (``coop``, ``conflict``, ``none``, or ``unclear`` when the
+best class's probability is below that class's threshold in ``thresholds``), the probability, and the features that decided it (the
+largest contributions to the chosen class against the runner-up), so an analyst sees why. ``save_model`` writes a
+transparent, diffable file (``config.RELATION_MODEL``: one line per feature with its weights); ``load_model``
+reads it back. No pickles.
+
+Training and evaluation from the annotations are in ``analysis.relation_training``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import config
+from .relation_features import describe
+
+__all__ = ["LABELS", "UNCLEAR", "RelationModel", "fit_model", "save_model", "load_model"]
+
+LABELS = ("coop", "conflict", "none")
+UNCLEAR = "unclear"
+FORMAT = "relation-model/1"
+
+
+@dataclass
+class RelationModel:
+    """A fitted model. ``classes_``: the labels in weight order; ``vocabulary_``: {feature: column};
+    ``coef_``: (classes x features) weights; ``intercept_``: per class; ``thresholds``: {class: the least
+    probability for that label}, below it the row is ``unclear`` (a class not listed has none);
+    ``meta``: how it was trained (data, parameters, versions)."""
+
+    classes_: tuple[str, ...]
+    vocabulary_: dict[str, int]
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    thresholds: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.coef_ = np.asarray(self.coef_, dtype=np.float64)
+        self.intercept_ = np.asarray(self.intercept_, dtype=np.float64)
+        self.features_ = np.empty(len(self.vocabulary_), dtype=object)
+        for f, k in self.vocabulary_.items():
+            self.features_[k] = f
+
+    def matrix(self, features: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """Binary (rows x vocabulary) matrix of feature lists; features not in the vocabulary are ignored."""
+        vocab = self.vocabulary_
+        indptr = [0]
+        indices: list[int] = []
+        for fs in features:
+            cols = {vocab[f] for f in fs if f in vocab}
+            indices.extend(sorted(cols))
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float64)
+        return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+                             shape=(len(features), len(vocab)))
+
+    def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
+        """Class probabilities (rows x classes), softmax of the linear scores."""
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, features: Sequence[Sequence[str]], *, top: int = 3) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(labels, probability of the best class, why) for each feature list.
+
+        A label is ``unclear`` when its probability is below its class's threshold. ``why`` lists the ``top`` present
+        features that pushed most towards the best class against the runner-up, with that push in log-odds:
+        ``"cue_between_last:conflict +1.9; between:clashes +0.8"``.
+        """
+        X = self.matrix(features)
+        proba = self.probabilities(X)
+        best = proba.argmax(axis=1)
+        p = proba[np.arange(len(best)), best]
+        labels = np.asarray(self.classes_, dtype=object)[best]
+        limit = np.asarray([self.thresholds.get(c, 0.0) for c in self.classes_])[best]
+        labels[p < limit] = UNCLEAR
+        why = self.explain(X, proba, top=top)
+        return labels, p, why
+
+    def explain(self, X: sp.csr_matrix, proba: np.ndarray, *, top: int = 3) -> list[str]:
+        """For each row, the present features with the largest (best - runner-up) weight difference."""
+        order = np.argsort(-proba, axis=1)
+        out = []
+        X = X.tocsr()
+        for r in range(X.shape[0]):
+            cols = X.indices[X.indptr[r]:X.indptr[r + 1]]
+            if len(cols) == 0:
+                out.append("")
+                continue
+            diff = self.coef_[order[r, 0], cols] - self.coef_[order[r, 1], cols]
+            pick = np.argsort(-diff, kind="stable")[:top]
+            out.append("; ".join(f"{self.features_[cols[k]]} {diff[k]:+.1f}" for k in pick if diff[k] > 0))
+        return out
+
+    def weights(self) -> "pd.DataFrame":
+        """The weights as a table: feature, meaning (in words), and one column per class; for the notebook."""
+        import pandas as pd
+
+        df = pd.DataFrame(self.coef_.T, columns=list(self.classes_))
+        df.insert(0, "feature", self.features_)
+        df.insert(1, "meaning", [describe(f) for f in self.features_])
+        return df
+
+
+def fit_model(features: Sequence[Sequence[str]], labels: Sequence[str], *, C: float = 1.0, min_df: int = 2,
+              thresholds: dict | None = None, class_weight: str | None = None, meta: dict | None = None) -> RelationModel:
+    """Fit the classifier on feature lists and labels (each one of ``LABELS``).
+
+    ``C``: inverse L2 strength of ``sklearn.linear_model.LogisticRegression`` (newton-cg, multinomial);
+    ``min_df``: a feature must occur in at least this many training rows; ``thresholds``: see RelationModel.
+    Deterministic: the same inputs give the same weights.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    labels = list(labels)
+    bad = sorted(set(labels) - set(LABELS))
+    if bad:
+        raise ValueError(f"`labels` must be among {', '.join(LABELS)}; got {bad}")
+    if len(features) != len(labels):
+        raise ValueError(f"`features` and `labels` must have one entry per row; got {len(features)} and {len(labels)}")
+    vec = CountVectorizer(analyzer=_identity, min_df=min_df, binary=True, lowercase=False)
+    X = vec.fit_transform(features).astype(np.float64)
+    clf = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, tol=1e-8, class_weight=class_weight)
+    with threadpool_limits(1):  # small problem: one BLAS thread is faster and never oversubscribes a shared machine
+        clf.fit(X, labels)
+    order = [list(clf.classes_).index(c) for c in LABELS if c in clf.classes_]
+    vocab = {f: int(k) for f, k in vec.vocabulary_.items()}
+    return RelationModel(tuple(clf.classes_[order]), vocab, clf.coef_[order], clf.intercept_[order], dict(thresholds or {}),
+                         dict(meta or {}, C=C, min_df=min_df, class_weight=class_weight, n_rows=len(labels)))
+
+
+def _identity(x):
+    return x
+
+
+def save_model(model: RelationModel, path: str | Path | None = None) -> Path:
+    """Write the model as JSON, one line per feature (sorted), weights rounded to 6 decimals; atomic."""
+    path = Path(path or config.RELATION_MODEL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = {"format": FORMAT, "classes": list(model.classes_),
+            "thresholds": {k: round(float(v), 6) for k, v in sorted(model.thresholds.items())},
+            "intercept": [round(float(x), 6) for x in model.intercept_], "meta": model.meta}
+    lines = ["{", *[f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}," for k, v in head.items()], '  "weights": {']
+    feats = sorted(model.vocabulary_)
+    for n, f in enumerate(feats):
+        w = [round(float(x), 6) for x in model.coef_[:, model.vocabulary_[f]]]
+        lines.append(f"    {json.dumps(f)}: {json.dumps(w)}{',' if n < len(feats) - 1 else ''}")
+    lines += ["  }", "}", ""]
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    Path(tmp).replace(path)
+    return path
+
+
+def load_model(path: str | Path | None = None) -> RelationModel:
+    """Read a model written by :func:`save_model` (default ``config.RELATION_MODEL``)."""
+    path = Path(path or config.RELATION_MODEL)
+    if not path.exists():
+        raise FileNotFoundError(f"no relation model at {path}: train it with `make model`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a relation model (invalid JSON: {exc})") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"{path}: `format` must be {FORMAT!r}; got {data.get('format') if isinstance(data, dict) else data!r}")
+    classes = tuple(data["classes"])
+    weights = data["weights"]
+    feats = sorted(weights)
+    coef = np.asarray([weights[f] for f in feats], dtype=np.float64).reshape(len(feats), len(classes)).T
+    return RelationModel(classes, {f: k for k, f in enumerate(feats)}, coef, np.asarray(data["intercept"]),
+                         {k: float(v) for k, v in data.get("thresholds", {}).items()}, data.get("meta", {}))
