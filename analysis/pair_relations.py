@@ -56,7 +56,8 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
     ``mentions``: the mentions table (``group_kind`` column, or ``kinds`` = {group_id: kind}, gives the actor
     kinds the model reads; a ``role`` column restricts to actors); ``sentences``: the sentences table;
     ``corrections``: from ``analysis.corrections.read_corrections`` (or None). Offsets (a_start, ..., cue_spans)
-    are into the section text, like the mentions'. Sorted by doc_id, section, sentence, group_a, group_b.
+    are into the section text, like the mentions'. Rows in sentence order (doc_id, section, sentence), then by
+    the pair's first mention.
     """
     require_table(mentions, MENTION_NEEDS, "mentions")
     require_table(sentences, _SENTENCE_NEEDS, "sentences")
@@ -69,36 +70,48 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
         raise ValueError("`mentions` must have a 'group_kind' column, or pass `kinds` ({group_id: kind})")
     if m.empty:
         return empty_relations()
-    key = ["doc_id", "section", "sentence"]
     kind = m["group_kind"] if "group_kind" in m.columns else m["group_id"].map(kinds).fillna("unknown")
-    m = pd.DataFrame({"doc_id": m["doc_id"].to_numpy(dtype=object), "section": m["section"].to_numpy(dtype=object),
-                      "paragraph": m["paragraph"].to_numpy(dtype=np.int64),
-                      "sentence": m["sentence"].to_numpy(dtype=np.int64), "start": m["start"].to_numpy(dtype=np.int64),
-                      "end": m["end"].to_numpy(dtype=np.int64), "group": m["group_id"].to_numpy(dtype=object),
-                      "kind": kind.to_numpy(dtype=object)})
-    n_groups = m.groupby(key, sort=False)["group"].transform("nunique")
-    m = m[n_groups.to_numpy() >= 2].sort_values(key + ["start", "end"], kind="stable")
-    if m.empty:
+    # integer keys: (document, section) code and sentence number; sentences with two actors or more
+    n_m = len(m)
+    doc_codes, _ = pd.factorize(pd.concat([m["doc_id"], sentences["doc_id"]], ignore_index=True))
+    sec_codes, _ = pd.factorize(pd.concat([m["section"], sentences["section"]], ignore_index=True))
+    ds = doc_codes.astype(np.int64) * (int(sec_codes.max()) + 1) + sec_codes
+    m_snt = m["sentence"].to_numpy(dtype=np.int64)
+    s_snt = sentences["sentence"].to_numpy(dtype=np.int64)
+    width = int(max(m_snt.max(), s_snt.max() if len(s_snt) else 0)) + 1
+    m_key, s_key = ds[:n_m] * width + m_snt, ds[n_m:] * width + s_snt
+    m_start = m["start"].to_numpy(dtype=np.int64)
+    grp_codes, _ = pd.factorize(m["group_id"])
+    order = np.lexsort((m["end"].to_numpy(dtype=np.int64), m_start, m_key))
+    sk, gk = m_key[order], grp_codes[order].astype(np.int64)
+    first = np.concatenate([[True], sk[1:] != sk[:-1]])
+    sent_id = np.cumsum(first) - 1
+    sg = np.sort(sent_id * (int(gk.max()) + 1) + gk)
+    pair_seen = sg[np.concatenate([[True], sg[1:] != sg[:-1]])] // (int(gk.max()) + 1)
+    distinct = np.bincount(pair_seen, minlength=int(sent_id[-1]) + 1)
+    order = order[distinct[sent_id] >= 2]
+    if len(order) == 0:
         return empty_relations()
-    sents = sentences[_SENTENCE_NEEDS].drop_duplicates(key)
-    texts = m[key].drop_duplicates().merge(
-        pd.DataFrame({"doc_id": sents["doc_id"].to_numpy(dtype=object), "section": sents["section"].to_numpy(dtype=object),
-                      "sentence": sents["sentence"].to_numpy(dtype=np.int64), "base": sents["start"].to_numpy(dtype=np.int64),
-                      "text": sents["text"].to_numpy(dtype=object)}), on=key, how="inner")
-    text_of = {(d, s, n): (b, t) for d, s, n, b, t in zip(texts["doc_id"], texts["section"], texts["sentence"],
-                                                           texts["base"], texts["text"])}
-    doc, sec, par, snt, st, en, grp, knd = (m[c].tolist() for c in m.columns)
-    rows, feats, cue_spans = [], [], []
+    s_order = np.argsort(s_key, kind="stable")
+    wanted = m_key[order]
+    at = np.searchsorted(s_key[s_order], wanted)
+    found = (at < len(s_key)) & (s_key[s_order][np.minimum(at, len(s_key) - 1)] == wanted)
+    order, srow = order[found], s_order[at[found]]
+    s_text = sentences["text"].to_numpy(dtype=object)
+    s_base = sentences["start"].to_numpy(dtype=np.int64)
+    take = lambda col, dtype=object: col.to_numpy(dtype=dtype)[order].tolist()  # noqa: E731
+    doc, sec, par = take(m["doc_id"]), take(m["section"]), take(m["paragraph"], np.int64)
+    snt, st, en = m_snt[order].tolist(), m_start[order].tolist(), take(m["end"], np.int64)
+    grp, knd, key = take(m["group_id"]), kind.to_numpy(dtype=object)[order].tolist(), m_key[order].tolist()
+    srow = srow.tolist()
+    rows, feats, cue_spans, text_of = [], [], [], {}
     i, n = 0, len(doc)
     while i < n:
         j = i + 1
-        while j < n and snt[j] == snt[i] and doc[j] == doc[i] and sec[j] == sec[i]:
+        while j < n and key[j] == key[i]:
             j += 1
-        got = text_of.get((doc[i], sec[i], snt[i]))
-        if got is None:
-            i = j
-            continue
-        base, text = got
+        text, base = s_text[srow[i]], int(s_base[srow[i]])
+        text_of[(doc[i], sec[i], snt[i])] = (base, text)
         spans, gs, ks, last = [], [], [], -1
         for k in range(i, j):  # mentions in order; drop any that overlaps the previous one
             if st[k] >= last:
@@ -106,10 +119,10 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
                 gs.append(grp[k])
                 ks.append(knd[k])
                 last = en[k]
-        first: dict[str, int] = {}
+        first_of: dict[str, int] = {}
         for k, g in enumerate(gs):
-            first.setdefault(g, k)
-        idx = sorted(first.values())
+            first_of.setdefault(g, k)
+        idx = sorted(first_of.values())
         pairs = [(a, b) for x, a in enumerate(idx) for b in idx[x + 1:]]
         f, c = pair_features(text, spans, pairs, cues=cues, kinds=ks)
         feats.extend(f)
@@ -118,32 +131,31 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
             (sa, ea), (sb, eb) = spans[a], spans[b]
             if gb < ga:
                 ga, gb, sa, ea, sb, eb = gb, ga, sb, eb, sa, ea
-            cue_spans.append(";".join(f"{x + base}-{y + base}" for x, y in sorted(set(spans_c))))
-            rows.append((doc[i], sec[i], par[i], snt[i], ga, gb, sa + base, ea + base, sb + base, eb + base,
-                         _sha1(text)))
+            cue_spans.append(";".join([f"{x + base}-{y + base}" for x, y in sorted(set(spans_c))]) if spans_c else "")
+            rows.append((doc[i], sec[i], par[i], snt[i], ga, gb, sa + base, ea + base, sb + base, eb + base))
         i = j
     if not rows:
         return empty_relations()
     labels, proba, why = model.predict(feats)
-    out = pd.DataFrame(rows, columns=["doc_id", "section", "paragraph", "sentence", "group_a", "group_b", "a_start",
-                                      "a_end", "b_start", "b_end", "_sha1"])
-    out["label"] = labels
+    cols = list(zip(*rows))
+    out = pd.DataFrame({name: (np.asarray(cols[k], dtype=np.int64) if name in _INT else pd.Series(cols[k], dtype=object))
+                        for k, name in enumerate(RELATION_COLUMNS[:10])})
+    out["label"] = pd.Series(labels, dtype=object)
     out["probability"] = proba
-    out["why"] = why
-    out["cue_spans"] = cue_spans
-    out["source"] = "model"
-    out["model_label"] = labels
+    out["why"] = pd.Series(why, dtype=object)
+    out["cue_spans"] = pd.Series(cue_spans, dtype=object)
+    out["source"] = pd.Series(np.full(len(out), "model", dtype=object), dtype=object)
+    out["model_label"] = out["label"]
     if corrections is not None and len(corrections):
-        out = _apply_corrections(out, corrections)
-    out = out.drop(columns="_sha1").sort_values(["doc_id", "section", "sentence", "group_a", "group_b"], kind="stable")
-    return out[RELATION_COLUMNS].astype({c: "int64" for c in _INT}).reset_index(drop=True)
+        out = _apply_corrections(out, corrections, text_of)
+    return out[RELATION_COLUMNS]
 
 
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _apply_corrections(out: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
+def _apply_corrections(out: pd.DataFrame, corrections: pd.DataFrame, text_of: dict) -> pd.DataFrame:
     need = ["doc_id", "section", "sentence", "sentence_sha1", "group_a", "group_b", "label", "who", "when"]
     require_table(corrections, need, "corrections")
     c = corrections[need].copy()
@@ -155,7 +167,9 @@ def _apply_corrections(out: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataF
     key = ["doc_id", "section", "sentence", "group_a", "group_b"]
     merged = out.merge(c, on=key, how="left")
     hit = merged["_label"].notna().to_numpy()
-    fresh = hit & (merged["_csha"] == merged["_sha1"]).to_numpy()
+    sha = np.asarray([_sha1(text_of[(d, s, n)][1]) if h else "" for d, s, n, h in
+                      zip(merged["doc_id"], merged["section"], merged["sentence"], hit)], dtype=object)
+    fresh = hit & (merged["_csha"].to_numpy(dtype=object) == sha)
     stale = int(hit.sum() - fresh.sum())
     unmatched = len(c) - int(hit.sum())
     if stale or unmatched:

@@ -9,9 +9,9 @@ row can be shown to the analyst as they are. Group names are masked: the pair's 
 
 The families (each string starts with its family name):
 
-* words: ``between:`` (bag of words between the pair), ``between2:`` (bigrams), ``gap:`` (the whole gap when
-  at most five tokens: "gap:, backed by"), ``after1:`` (first word after E1), ``before2:`` (last word before
-  E2), ``left:``/``right:`` (three words before E1 / after E2), ``left1:``/``right1:`` (the adjacent words);
+* words: ``between:`` (bag of words between the pair) and ``between2:`` (bigrams) when the gap has at most
+  12 tokens, ``after1:`` (first word after E1), ``before2:`` (last word before E2), ``left:``/``right:``
+  (three words before E1 / after E2), ``left1:``/``right1:`` (the adjacent words);
 * structure: ``distance:`` (binned tokens between), ``third_between:`` (other actors between), ``colisted``,
   ``colisted_or``, ``colisted_and`` (only connectors and punctuation between: one slot, not a relation),
   ``third_after_cue`` (a third actor stands between the last cue and E2: the cue is about someone else),
@@ -36,21 +36,20 @@ from .relations import Cues
 
 __all__ = ["FAMILIES", "tokens", "pair_features", "describe"]
 
-_TOKEN_RE = re.compile(r"\x01+|\x02+|[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-_NUM_RE = re.compile(r"^\d[\d,.]*$")
-_MASKS = ("\x01", "\x02")
-_PUNCT_KEEP = {",", "(", ")", ";", ":", "-", "'", "\"", "/", "–", "—"}
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,();:\-'’\"/–—]")
+_YEAR_RE = re.compile(r"(?<![\w.,])(?:19|20)\d\d(?!\w|[.,]\d)")
+_DIGIT_RE = re.compile(r"\d")
+_CONTRACTION_RE = re.compile(r"\wn['’]t\b", re.I)
+_MASK = "\x01"
 _DASHES = {"-", "–", "—", "‐", "‑"}
 _BINS = ((0, "0"), (1, "1"), (2, "2"), (4, "3-4"), (8, "5-8"), (15, "9-15"), (10 ** 9, "16+"))
 MENTION = "G"
-_NEAR = 12  # gaps up to this many tokens count as a whole; longer ones by their ends
-_WINDOW = 4
+_NEAR = 12  # gaps up to this many tokens count word by word
 
 #: Feature families, in the order of the module docstring (prefix -> what it means), for the notebook legend.
 FAMILIES = {
     "between": "a word between the two actors", "between2": "two words between the actors",
-    "gap": "the whole short gap between the actors", "after1": "the word right after the first actor",
+"after1": "the word right after the first actor",
     "before2": "the word right before the second actor", "left": "a word shortly before the first actor",
     "left1": "the word right before the first actor", "right": "a word shortly after the second actor",
     "right1": "the word right after the second actor", "distance": "tokens between the actors",
@@ -59,8 +58,6 @@ FAMILIES = {
     "third_after_cue": "a third actor stands between a cue and one of the actors",
     "cue_direct": "a cue directly links the two actors (no third actor, short gap)",
     "cue_by": "the second actor is the agent of a cue ('backed by', 'killed by')",
-    "between_far": "a word near either end of a long gap between the actors",
-    "headline_list": "the sentence is a run of headlines or tags", "length": "sentence length",
     "e1_first": "the first actor opens the sentence", "cue_between": "a relation cue between the actors",
     "cue_between_last": "the cue nearest the second actor", "cue_between_word": "a cue word between the actors",
     "cue_left": "a cue shortly before the first actor", "cue_intro": "a cue introducing the pair ('clashes between')",
@@ -70,50 +67,53 @@ FAMILIES = {
     "negation_near": "a negation between or just before the actors", "modal": "a modal or conditional word",
     "modal_near": "a modal word between or just before the actors", "reported": "a reporting verb",
     "reported_near": "a reporting verb between or just before the actors", "year": "a year is named",
-    "years2": "two or more years are named", "time": "a time word (formerly, now, ...)",
+    "years2": "two or more different years are named", "time": "a time word (formerly, now, ...)",
     "kind_pair": "the kinds of the two actors",
 }
 
 
-def _norm_token(tok: str) -> str:
-    if tok[0] in _MASKS:
-        return MENTION
-    low = tok.lower().replace("’", "'")
-    if low[0].isdigit():
-        if _YEAR_RE.match(low):
-            return "YEAR"
-        if _NUM_RE.match(low):
-            return "NUM"
-    return low
+def tokens(text: str, spans: Sequence[tuple[int, int]]) -> tuple[list[str], list[int], str, list[tuple[int, int]]]:
+    """Tokens of ``text`` (lower case) with each span (start, end; sorted, not overlapping) as one token ``G``.
 
-
-def tokens(text: str, spans: Sequence[tuple[int, int]]) -> tuple[list[str], list[int], list[int], str]:
-    """Tokens of ``text`` with each span (start, end; sorted, not overlapping) as one token ``G``.
-
-    Returns (tokens, token starts, the token index of each span, the masked text the cue lexicon reads).
+    Returns (tokens, the token index of each span, the masked text the cue lexicon reads (names blanked),
+    and per stretch between names its (character start, index of its first token)).
     """
-    parts, last = [], 0
-    for k, (s, e) in enumerate(spans):
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ"): keep offsets aligned
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    toks: list[str] = []
+    pos: list[int] = []
+    parts: list[str] = []
+    stretches: list[tuple[int, int]] = []
+    last = 0
+    for s, e in spans:
+        stretches.append((last, len(toks)))
+        toks.extend(_WORD_RE.findall(low, last, s))
+        pos.append(len(toks))
+        toks.append(MENTION)
         parts.append(text[last:s])
-        parts.append(_MASKS[k % 2] * (e - s))
+        parts.append(_MASK * (e - s))
         last = e
+    stretches.append((last, len(toks)))
+    toks.extend(_WORD_RE.findall(low, last))
     parts.append(text[last:])
-    masked = "".join(parts)
-    toks, starts, where = [], [], []
-    span_starts = {s: k for k, (s, _e) in enumerate(spans)}
-    pos = [0] * len(spans)
-    for m in _TOKEN_RE.finditer(masked):
-        t = m.group()
-        s = m.start()
-        if t[0] in _MASKS:
-            k = span_starts.get(s)
-            if k is not None:
-                pos[k] = len(toks)
-        elif not (t[0].isalnum() or t in _PUNCT_KEEP):
-            continue
-        toks.append(_norm_token(t))
-        starts.append(s)
-    return toks, starts, pos, masked
+    return toks, pos, "".join(parts), stretches
+
+
+def _hit_tokens(text: str, stretches: list[tuple[int, int]], hits: list[tuple[int, int, str]]) -> list[tuple]:
+    """Cue hits (start, end, label; by start, outside names) as (first token, token after, label, start, end):
+    one left-to-right count of the words between hits."""
+    out = []
+    k_prev, c_prev, t_prev = -1, 0, 0
+    for s, e, lab in hits:
+        k = bisect.bisect_right(stretches, (s, 1 << 62)) - 1
+        if k != k_prev:
+            c_prev, t_prev = stretches[max(k, 0)]
+        ts = t_prev + len(_WORD_RE.findall(text, c_prev, s))
+        te = ts + len(_WORD_RE.findall(text, s, e))
+        out.append((ts, te, lab, s, e))
+        k_prev, c_prev, t_prev = k, e, te
+    return out
 
 
 def _bin(n: int) -> str:
@@ -132,16 +132,20 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
     Returns (features per pair, cue spans per pair): the cue spans are the (start, end) offsets in ``text`` of
     the cues between the pair and the cue introducing it, for highlighting.
     """
-    toks, starts, pos, masked = tokens(text, spans)
+    toks, pos, masked, stretches = tokens(text, spans)
     n = len(toks)
-    hits = [(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e), lab, s, e)
-            for s, e, lab in cues.find(masked)]
+    hits = _hit_tokens(text, stretches, cues.find(masked))
     words = cues.word_classes_
-    neg = [k for k, t in enumerate(toks) if t in words["negation"] or t.endswith("n't")]
-    modal = [k for k, t in enumerate(toks) if t in words["modality"]]
-    rep = [k for k, t in enumerate(toks) if t in words["reporting"]]
-    times = {t for t in toks if t in words["time_markers"]}
-    n_years = toks.count("YEAR")
+    neg = modal = rep = ()
+    if not words["negation"].isdisjoint(toks) or _CONTRACTION_RE.search(text):
+        neg = [k for k, t in enumerate(toks) if t in words["negation"] or t.endswith(("n't", "n’t"))]
+    if not words["modality"].isdisjoint(toks):
+        modal = [k for k, t in enumerate(toks) if t in words["modality"]]
+    if not words["reporting"].isdisjoint(toks):
+        rep = [k for k, t in enumerate(toks) if t in words["reporting"]]
+    times = words["time_markers"].intersection(toks) if not words["time_markers"].isdisjoint(toks) else ()
+    years = set(_YEAR_RE.findall(text)) if _DIGIT_RE.search(text) else ()
+    n_years = len(years)
     connectors = words["connectors"]
     mods = cues.modifiers
     common = [f"cue_any:{lab}" for lab in {h[2] for h in hits}]
@@ -154,13 +158,9 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
     if n_years:
         common.append("year")
     if n_years >= 2:
-        common.append("years2")
+        common.append("years2")  # two different years: a relation may have changed
     common.extend(f"time:{t}" for t in times)
-    mention_pos = set(pos)
-    n_title = sum(1 for m in _TOKEN_RE.finditer(text) if m.group()[0].isupper())
-    if n > 25 and n_title > 0.45 * n:
-        common.append("headline_list")  # a run of headlines or tags, not prose
-    common.append("length:" + ("short" if n <= 20 else "medium" if n <= 45 else "long"))
+    pos_sorted = sorted(pos)
     out, cue_out = [], []
     for a, b in pairs:
         i, j = pos[a], pos[b]
@@ -169,29 +169,24 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
         btw = toks[i + 1:j]
         f = list(common)
         nb = len(btw)
-        if nb <= _NEAR:
-            f.extend({f"between:{w}" for w in btw})
-            f.extend({f"between2:{x} {y}" for x, y in zip(btw, btw[1:])})
-        else:  # a long gap: only the words near either actor
-            near = btw[:_WINDOW] + btw[-_WINDOW:]
-            f.extend({f"between_far:{w}" for w in near})
-        if nb <= 5:
-            f.append("gap:" + " ".join(btw))
+        if nb <= _NEAR:  # a long gap says little word by word: its ends are after1 / before2
+            f.extend(["between:" + w for w in btw])
+            f.extend([f"between2:{x} {y}" for x, y in zip(btw, btw[1:])])
         f.append("distance:" + _bin(nb))
         if btw:
             f.append(f"after1:{btw[0]}")
             f.append(f"before2:{btw[-1]}")
         left = toks[max(0, i - 3):i]
         right = toks[j + 1:j + 4]
-        f.extend({f"left:{w}" for w in left})
-        f.extend({f"right:{w}" for w in right})
+        f.extend(["left:" + w for w in left])
+        f.extend(["right:" + w for w in right])
         if left:
             f.append(f"left1:{left[-1]}")
         else:
             f.append("e1_first")
         if right:
             f.append(f"right1:{right[0]}")
-        n_third = sum(1 for k in mention_pos if i < k < j)
+        n_third = bisect.bisect_left(pos_sorted, j) - bisect.bisect_right(pos_sorted, i)
         f.append(f"third_between:{min(n_third, 2)}")
         if btw and all(w in connectors for w in btw):
             f.append("colisted")
@@ -200,7 +195,7 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
         for tag, k in (("mod1", i), ("mod2", j)):
             if k + 2 < n and toks[k + 1] in _DASHES and toks[k + 2] in mods:
                 f.append(f"{tag}:{toks[k + 2]}")
-        if i + 1 < n and toks[i + 1] in ("s", "'s", "'"):
+        if i + 1 < n and toks[i + 1] in ("s", "'s", "'", "’", "’s"):
             f.append("possessive1")
         if any(i - 4 <= k < j for k in neg):
             f.append("negation_near")
@@ -221,7 +216,8 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
                 spans_used.append((h[3], h[4]))
             last = mid[-1]
             f.append(f"cue_between_last:{last[2]}")
-            third = any(last[1] <= k < j for k in mention_pos) or any(i < k < mid[0][0] for k in mention_pos)
+            third = n_third and (bisect.bisect_left(pos_sorted, j) > bisect.bisect_left(pos_sorted, last[1])
+                                 or bisect.bisect_left(pos_sorted, mid[0][0]) > bisect.bisect_right(pos_sorted, i))
             if third:
                 f.append("third_after_cue")
             elif nb <= 6:

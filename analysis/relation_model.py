@@ -11,6 +11,7 @@ Training and evaluation from the annotations are in ``analysis.relation_training
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -54,16 +55,25 @@ class RelationModel:
 
     def matrix(self, features: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Binary (rows x vocabulary) matrix of feature lists; features not in the vocabulary are ignored."""
-        vocab = self.vocabulary_
-        indptr = [0]
-        indices: list[int] = []
-        for fs in features:
-            cols = {vocab[f] for f in fs if f in vocab}
-            indices.extend(sorted(cols))
-            indptr.append(len(indices))
-        data = np.ones(len(indices), dtype=np.float64)
-        return sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                             shape=(len(features), len(vocab)))
+        import pandas as pd
+
+        lengths = np.fromiter((len(fs) for fs in features), dtype=np.int64, count=len(features))
+        flat = np.fromiter(itertools.chain.from_iterable(features), dtype=object, count=int(lengths.sum()))
+        cols = self._index().get_indexer(flat) if len(flat) else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(len(features), dtype=np.int64), lengths)
+        keep = cols >= 0
+        X = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])),
+                          shape=(len(features), len(self.vocabulary_)))
+        X.sum_duplicates()
+        X.data[:] = 1.0
+        return X
+
+    def _index(self):
+        import pandas as pd
+
+        if getattr(self, "index_", None) is None:
+            self.index_ = pd.Index(self.features_, dtype=object)
+        return self.index_
 
     def probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Class probabilities (rows x classes), softmax of the linear scores."""
@@ -91,18 +101,24 @@ class RelationModel:
 
     def explain(self, X: sp.csr_matrix, proba: np.ndarray, *, top: int = 3) -> list[str]:
         """For each row, the present features with the largest (best - runner-up) weight difference."""
-        order = np.argsort(-proba, axis=1)
-        out = []
         X = X.tocsr()
-        for r in range(X.shape[0]):
-            cols = X.indices[X.indptr[r]:X.indptr[r + 1]]
-            if len(cols) == 0:
-                out.append("")
-                continue
-            diff = self.coef_[order[r, 0], cols] - self.coef_[order[r, 1], cols]
-            pick = np.argsort(-diff, kind="stable")[:top]
-            out.append("; ".join(f"{self.features_[cols[k]]} {diff[k]:+.1f}" for k in pick if diff[k] > 0))
-        return out
+        n = X.shape[0]
+        order = np.argsort(-proba, axis=1)
+        rows = np.repeat(np.arange(n), np.diff(X.indptr))
+        cols = X.indices
+        diff = self.coef_[order[rows, 0], cols] - self.coef_[order[rows, 1], cols]
+        srt = np.lexsort((-diff, rows))  # by row, then largest push first
+        rank = np.arange(len(srt)) - X.indptr[rows[srt]]
+        pick = srt[(rank < top) & (diff[srt] > 0)]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        names = pa.array(self.features_[cols[pick]], type=pa.string())
+        pushes = pa.array(np.char.mod("%+.1f", np.round(diff[pick], 1)).astype(object), type=pa.string())
+        items = pc.binary_join_element_wise(names, pushes, " ")
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(rows[pick], minlength=n))])
+        lists = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int64()), items)
+        return pc.binary_join(lists, "; ").to_numpy(zero_copy_only=False).astype(object).tolist()
 
     def weights(self) -> "pd.DataFrame":
         """The weights as a table: feature, meaning (in words), and one column per class; for the notebook."""

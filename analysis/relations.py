@@ -46,7 +46,7 @@ from .groups import normalise
 __all__ = ["POLARITIES", "Cues", "load_cues", "sentence_polarities"]
 
 DEFAULT_CUES = config.RELATION_CUES
-POLARITIES = ("coop", "conflict", "mixed", "neutral")
+POLARITIES = ("coop", "conflict", "mixed", "neutral", "unclear")
 _PUNCT_GAP = r"[\s,;:()\[\]\"“”'’/&\-–—\x01]"
 _ENDINGS = ("", "s", "es", "d", "ed", "ing", "er", "ers")
 _IRREGULAR_PASSIVE = ("struck", "hit", "shot", "beaten", "overrun", "driven out", "shot down")
