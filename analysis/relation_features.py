@@ -19,7 +19,8 @@ The families (each string starts with its family name):
 * cues from ``data/reference/relation_cues.yaml``: ``cue_between:``, ``cue_between_last:``,
   ``cue_between_word:``, ``cue_left:`` (a cue shortly before E1), ``cue_intro:`` (a cue introducing the pair:
   "clashes between E1 and E2"), ``cue_right:``, ``cue_any:``;
-* modifiers glued to a name ("US-backed", "IS-held", "Britain-based"): ``mod1:``/``mod2:``, ``possessive1``;
+* modifiers glued to a name ("US-backed", "IS-held", "Britain-based"): ``mod1:``/``mod2:``, prefixes
+  ("anti-Daesh", "pro-government"): ``prefix1:``/``prefix2:``, ``possessive1``;
 * negation, modality, reporting, time from the cue file's word lists: ``negation``, ``negation_near``,
   ``modal``, ``modal_near``, ``reported``, ``reported_near``, ``year``, ``years2``, ``time:``;
 * ``kind_pair:`` the two actors' kinds (from the gazetteer), sorted.
@@ -63,7 +64,8 @@ FAMILIES = {
     "cue_left": "a cue shortly before the first actor", "cue_intro": "a cue introducing the pair ('clashes between')",
     "cue_right": "a cue shortly after the second actor", "cue_any": "a cue anywhere in the sentence",
     "mod1": "a modifier glued to the first actor ('-backed')", "mod2": "a modifier glued to the second actor",
-    "possessive1": "the first actor in the possessive", "negation": "a negation in the sentence",
+    "possessive1": "the first actor in the possessive", "prefix1": "a prefix glued to the first actor ('anti-')",
+    "prefix2": "a prefix glued to the second actor ('anti-', 'pro-')", "negation": "a negation in the sentence",
     "negation_near": "a negation between or just before the actors", "modal": "a modal or conditional word",
     "modal_near": "a modal word between or just before the actors", "reported": "a reporting verb",
     "reported_near": "a reporting verb between or just before the actors", "year": "a year is named",
@@ -195,6 +197,9 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
         for tag, k in (("mod1", i), ("mod2", j)):
             if k + 2 < n and toks[k + 1] in _DASHES and toks[k + 2] in mods:
                 f.append(f"{tag}:{toks[k + 2]}")
+        for tag, k in (("prefix1", i), ("prefix2", j)):  # "anti-Daesh coalition", "pro-government troops"
+            if k >= 2 and toks[k - 1] in _DASHES and toks[k - 2] in ("anti", "pro", "non", "ex", "former"):
+                f.append(f"{tag}:{toks[k - 2]}")
         if i + 1 < n and toks[i + 1] in ("s", "'s", "'", "’", "’s"):
             f.append("possessive1")
         if any(i - 4 <= k < j for k in neg):
