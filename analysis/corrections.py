@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
 from . import config
+from .files import write_atomic
 
 __all__ = ["CORRECTION_COLUMNS", "CORRECTION_LABELS", "corpus_name", "corrections_path", "record_correction",
            "read_corrections"]
@@ -103,18 +102,12 @@ def record_correction(corpus: str, *, doc_id: str, section: str, sentence: int, 
     a, b = sorted((str(group_a), str(group_b)))
     when = when or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     path = corrections_path(corpus, folder=folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
     old = path.read_text(encoding="utf-8") if path.exists() else ",".join(CORRECTION_COLUMNS) + "\n"
     if not old.endswith("\n"):
         old += "\n"
     row = pd.DataFrame([[doc_id, section, sentence, hashlib.sha1(text.encode("utf-8")).hexdigest(), a, b, label,
                          who, when]], columns=CORRECTION_COLUMNS)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(old)
-        row.to_csv(fh, index=False, header=False, lineterminator="\n")
-    Path(tmp).replace(path)
-    return path
+    return write_atomic(path, old + row.to_csv(index=False, header=False, lineterminator="\n"))
 
 
 def _empty() -> pd.DataFrame:

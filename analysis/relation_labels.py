@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
-import tempfile
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
@@ -34,6 +32,7 @@ import pandas as pd
 
 from . import config
 from .annotation import heldout
+from .files import write_atomic
 
 __all__ = ["RELATIONS", "ROLES", "REFERENCE_COLUMNS", "GOLD_COLUMNS", "sentence_sha1", "import_labels",
            "write_references", "read_references", "Agreement", "agreement", "adjudicate", "Annotated",
@@ -131,15 +130,9 @@ def write_references(refs: pd.DataFrame, path: str | Path | None = None) -> Path
         raise ValueError(f"`refs` must have the column(s) {missing}; got {list(refs.columns)}")
     if "text" in refs.columns:
         raise ValueError("`refs` must not carry the sentence text (references only); drop the 'text' column")
-    path = Path(path or config.RELATION_ANNOTATIONS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        out = refs[REFERENCE_COLUMNS].copy()
-        out["reported"] = out["reported"].map({True: "1", False: ""})
-        out.to_csv(fh, index=False, lineterminator="\n")
-    Path(tmp).replace(path)
-    return path
+    out = refs[REFERENCE_COLUMNS].copy()
+    out["reported"] = out["reported"].map({True: "1", False: ""})
+    return write_atomic(path or config.RELATION_ANNOTATIONS, out.to_csv(index=False, lineterminator="\n"))
 
 
 def read_references(path: str | Path | None = None) -> pd.DataFrame:

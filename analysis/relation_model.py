@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -23,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import config
+from .files import write_atomic
 from .relation_features import describe
 
 __all__ = ["LABELS", "UNCLEAR", "RelationModel", "fit_model", "save_model", "load_model"]
@@ -55,8 +54,6 @@ class RelationModel:
 
     def matrix(self, features: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Binary (rows x vocabulary) matrix of feature lists; features not in the vocabulary are ignored."""
-        import pandas as pd
-
         lengths = np.fromiter((len(fs) for fs in features), dtype=np.int64, count=len(features))
         flat = np.fromiter(itertools.chain.from_iterable(features), dtype=object, count=int(lengths.sum()))
         cols = self._index().get_indexer(flat) if len(flat) else np.zeros(0, dtype=np.int64)
@@ -166,7 +163,6 @@ def _identity(x):
 def save_model(model: RelationModel, path: str | Path | None = None) -> Path:
     """Write the model as JSON, one line per feature (sorted), weights rounded to 6 decimals; atomic."""
     path = Path(path or config.RELATION_MODEL)
-    path.parent.mkdir(parents=True, exist_ok=True)
     head = {"format": FORMAT, "classes": list(model.classes_),
             "thresholds": {k: round(float(v), 6) for k, v in sorted(model.thresholds.items())},
             "intercept": [round(float(x), 6) for x in model.intercept_], "meta": model.meta}
@@ -176,11 +172,7 @@ def save_model(model: RelationModel, path: str | Path | None = None) -> Path:
         w = [round(float(x), 6) for x in model.coef_[:, model.vocabulary_[f]]]
         lines.append(f"    {json.dumps(f)}: {json.dumps(w)}{',' if n < len(feats) - 1 else ''}")
     lines += ["  }", "}", ""]
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines))
-    Path(tmp).replace(path)
-    return path
+    return write_atomic(path, "\n".join(lines))
 
 
 def load_model(path: str | Path | None = None) -> RelationModel:

@@ -17,9 +17,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import warnings
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -29,6 +26,7 @@ import pandas as pd
 from . import config
 from .annotation import heldout
 from .corrections import corpus_name, read_corrections
+from .files import write_atomic
 from .relation_features import pair_features
 from .relation_labels import (Annotated, adjudicate, agreement, corpus_tables, load_annotated, read_references,
                               sentence_sha1)
@@ -298,14 +296,5 @@ def train_and_evaluate(*, refs: pd.DataFrame | None = None, corpora: Mapping[str
                     "undisputed_forced": scores(y_ho[undisputed], forced[undisputed]),
                     "keyword_heuristic": scores(y_ho, heur)} if len(ho) else None,
     }
-    _write_json(evaluation, Path(eval_path or config.RELATION_EVAL))
+    write_atomic(eval_path or config.RELATION_EVAL, json.dumps(evaluation, indent=1) + "\n")
     return model, evaluation
-
-
-def _write_json(data: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1, sort_keys=False)
-        fh.write("\n")
-    Path(tmp).replace(path)
