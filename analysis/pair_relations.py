@@ -105,13 +105,15 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
     grp, knd, key = take(m["group_id"]), kind.to_numpy(dtype=object)[order].tolist(), m_key[order].tolist()
     srow = srow.tolist()
     rows, feats, cue_spans, text_of = [], [], [], {}
+    want_text = corrections is not None and len(corrections) > 0
     i, n = 0, len(doc)
     while i < n:
         j = i + 1
         while j < n and key[j] == key[i]:
             j += 1
         text, base = s_text[srow[i]], int(s_base[srow[i]])
-        text_of[(doc[i], sec[i], snt[i])] = (base, text)
+        if want_text:
+            text_of[(doc[i], sec[i], snt[i])] = (base, text)
         spans, gs, ks, last = [], [], [], -1
         for k in range(i, j):  # mentions in order; drop any that overlaps the previous one
             if st[k] >= last:

@@ -202,12 +202,11 @@ def pair_features(text: str, spans: Sequence[tuple[int, int]], pairs: Sequence[t
                 f.append(f"{tag}:{toks[k - 2]}")
         if i + 1 < n and toks[i + 1] in ("s", "'s", "'", "’", "’s"):
             f.append("possessive1")
-        if any(i - 4 <= k < j for k in neg):
-            f.append("negation_near")
-        if any(i - 4 <= k < j for k in modal):
-            f.append("modal_near")
-        if any(i - 4 <= k < j for k in rep):
-            f.append("reported_near")
+        for tag, where in (("negation_near", neg), ("modal_near", modal), ("reported_near", rep)):
+            if where:  # a word of the family between the actors or in the four tokens before the first
+                k = bisect.bisect_left(where, i - 4)
+                if k < len(where) and where[k] < j:
+                    f.append(tag)
         if kinds is not None:
             ka, kb = sorted((kinds[a], kinds[b]))
             f.append(f"kind_pair:{ka}|{kb}")

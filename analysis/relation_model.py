@@ -54,9 +54,13 @@ class RelationModel:
 
     def matrix(self, features: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Binary (rows x vocabulary) matrix of feature lists; features not in the vocabulary are ignored."""
+        import pandas as pd
+
         lengths = np.fromiter((len(fs) for fs in features), dtype=np.int64, count=len(features))
         flat = np.fromiter(itertools.chain.from_iterable(features), dtype=object, count=int(lengths.sum()))
-        cols = self._index().get_indexer(flat) if len(flat) else np.zeros(0, dtype=np.int64)
+        # object dtype on both sides: no conversion of millions of strings to Arrow just to look them up
+        cols = (self._index().get_indexer(pd.Index(flat, dtype=object, copy=False)) if len(flat)
+                else np.zeros(0, dtype=np.int64))
         rows = np.repeat(np.arange(len(features), dtype=np.int64), lengths)
         keep = cols >= 0
         X = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])),
@@ -111,8 +115,10 @@ class RelationModel:
         import pyarrow.compute as pc
 
         names = pa.array(self.features_[cols[pick]], type=pa.string())
-        pushes = pa.array(np.char.mod("%+.1f", np.round(diff[pick], 1)).astype(object), type=pa.string())
-        items = pc.binary_join_element_wise(names, pushes, " ")
+        tenths = np.rint(diff[pick] * 10).astype(np.int64)  # pushes are positive: "+1.9"
+        pushes = pc.binary_join_element_wise(pa.array(tenths // 10).cast(pa.string()),
+                                             pa.array(tenths % 10).cast(pa.string()), ".")
+        items = pc.binary_join_element_wise(names, pc.binary_join_element_wise("", pushes, "+"), " ")
         offsets = np.concatenate([[0], np.cumsum(np.bincount(rows[pick], minlength=n))])
         lists = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int64()), items)
         return pc.binary_join(lists, "; ").to_numpy(zero_copy_only=False).astype(object).tolist()
