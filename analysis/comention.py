@@ -80,7 +80,7 @@ def comentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *, relations: pd
                                     cues=cues if cues is not None else load_cues(), corrections=corrections)
     require_table(relations, ["doc_id", "section", "paragraph", "sentence", "group_a", "group_b", "label", "source"],
                   "relations")
-    names = {g: gazetteer.groups[g].name for g in set(gmap.values())}
+    names = {g: (gazetteer.lineage_name(g) if collapse_lineage else gazetteer.groups[g].name) for g in set(gmap.values())}
     sent_rows = _sentence_level(relations, gmap)
     wider = _wider_levels(mentions, gmap, sent_rows)
     if sent_rows.empty and wider.empty:

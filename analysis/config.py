@@ -15,6 +15,8 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+# <corpus name>.csv: the analyst's relation corrections (``WORKBOOK_CORRECTIONS_DIR`` overrides the folder)
+CORRECTIONS_DIR = Path(os.environ.get("WORKBOOK_CORRECTIONS_DIR") or DATA_DIR / "annotations" / "corrections")
 SHARED_CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
 FAKES_CSV = SHARED_CORPUS_DIR / "fakes" / "FA-KES-Dataset.csv"
 BBC_DIR = SHARED_CORPUS_DIR / "bbc"
@@ -25,6 +27,8 @@ ABBREVIATIONS = REFERENCE_DIR / "abbreviations.txt"
 COLUMN_NAMES = REFERENCE_DIR / "columns.yaml"
 GAZETTEER = REFERENCE_DIR / "groups.yaml"
 RELATION_CUES = REFERENCE_DIR / "relation_cues.yaml"
+SITES = REFERENCE_DIR / "sites.yaml"
+OUTLETS = REFERENCE_DIR / "outlets.yaml"
 REGISTER_NAME = "metadata.csv"
 
 # The relation classifier: annotations (references into the corpora, never their text), the trained model
@@ -32,7 +36,6 @@ REGISTER_NAME = "metadata.csv"
 ANNOTATIONS_DIR = PROJECT_ROOT / "data" / "annotations"
 RELATION_ANNOTATIONS = ANNOTATIONS_DIR / "relations.csv"
 RELATION_GUIDELINE = ANNOTATIONS_DIR / "guideline.md"
-CORRECTIONS_DIR = DATA_DIR / "annotations" / "corrections"
 MODELS_DIR = PROJECT_ROOT / "data" / "models"
 RELATION_MODEL = MODELS_DIR / "relations.json"
 RELATION_EVAL = MODELS_DIR / "relations_eval.json"
@@ -41,8 +44,12 @@ ANNOTATED_CORPORA = {"seeds": PROJECT_ROOT / "data" / "raw", "fakes": FAKES_CSV}
 
 
 def corpus_from_env() -> list[Path] | None:
-    """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated), or None."""
+    """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated; relative ones resolved against the
+    shell's working directory ``PWD``), or None."""
     value = os.environ.get("WORKBOOK_CORPUS", "").strip()
     if not value:
         return None
-    return [Path(p).expanduser() for p in value.split(os.pathsep) if p.strip()]
+    # A relative path is relative to where the user typed it: the shell's PWD (a notebook kernel runs in
+    # notebooks/, but inherits the PWD of the `make lab` or `jupyter` command that started it).
+    base = Path(os.environ.get("PWD") or os.getcwd())
+    return [(base / Path(p).expanduser()) for p in value.split(os.pathsep) if p.strip()]

@@ -3,7 +3,8 @@
 An analyst who reads a pair-sentence and disagrees with the machine records ``coop``, ``conflict`` or ``none``
 for it (``record_correction``). Corrections live in ``data/annotations/corrections/<corpus name>.csv``
 (``config.CORRECTIONS_DIR``; never in a raw folder), where the corpus name is ``seeds`` for the project's
-``data/raw`` and otherwise the stem of the raw folder or file (``corpus_name``). On the next build a correction
+``data/raw`` and otherwise the stem of the raw folder or file (``corpus_name``). The evidence browser
+(``analysis.interactive.corrections``) writes the same file with the same columns. On the next build a correction
 overrides the model's label for its row (``source = curated``), as long as the sentence still has the same
 text (its sha1); ``make model`` adds the corrections to the training data.
 
@@ -30,18 +31,12 @@ CORRECTION_LABELS = ("coop", "conflict", "none")
 _KEY = ["doc_id", "section", "sentence", "group_a", "group_b"]
 
 
-def corpus_name(raw: str | Path | Sequence[str | Path]) -> str:
-    """``seeds`` for the project's ``data/raw``; else the stem of the (first) raw folder or file."""
-    paths = [Path(raw)] if isinstance(raw, (str, Path)) else [Path(p) for p in raw]
-    if not paths:
-        raise ValueError("`raw` must name at least one raw folder or file; got none")
-    first = paths[0].expanduser()
-    if first.resolve() == (config.PROJECT_ROOT / "data" / "raw").resolve():
-        return "seeds"
-    name = first.stem or first.name
-    if not name or name in (".", ".."):
-        raise ValueError(f"`raw` must name a folder or file with a name; got {first}")
-    return name
+def corpus_name(raw: str | Path | Sequence[str | Path] | None) -> str:
+    """``seeds`` for the project's ``data/raw`` (or None); else the stem of the (first) raw folder or file: the
+    one definition, ``analysis.publish.corpus_name``, which also names the corpus's reports folder."""
+    from .publish import corpus_name as name
+
+    return name(raw)
 
 
 def corrections_path(corpus: str, *, folder: str | Path | None = None) -> Path:

@@ -1,7 +1,7 @@
 """Read every input under the raw paths into raw records, or a reject with its reason.
 
 Supported: ``.txt`` (any common encoding, detected; mojibake repaired with ftfy), ``.html``/``.htm``
-(main text and comments through trafilatura; scripts and styles are never executed or kept),
+(main text and comments: :mod:`analysis.htmlpage`),
 ``.csv`` and ``.jsonl`` (one document a row; column names detected from
 ``data/reference/columns.yaml`` or mapped explicitly). Folders are read recursively in sorted
 order. A file named ``metadata.csv`` at the top of a raw folder is the analyst's document register
@@ -21,7 +21,7 @@ import charset_normalizer
 import ftfy
 import yaml
 
-from . import config
+from . import config, htmlpage
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -105,31 +105,6 @@ def decode_with_encoding(data: bytes) -> tuple[str | None, str | None, str | Non
     if controls > 4:
         return None, f"binary file (decoded as {best.encoding} but full of control characters)", None
     return text, None, best.encoding
-
-
-def _read_html(raw: str) -> tuple[str, dict]:
-    import trafilatura  # imported lazily: heavy, and only needed for HTML inputs
-
-    doc = trafilatura.bare_extraction(
-        raw,
-        include_comments=True,
-        include_tables=True,
-        with_metadata=True,
-        favor_precision=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    if doc is None:
-        return "", {}
-    get = (lambda k: doc.get(k)) if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
-    fields = {
-        "title": get("title"),
-        "author": get("author"),
-        "date": get("date"),
-        "source": get("sitename"),
-        "url": get("url"),
-        "comments": get("comments") or "",
-    }
-    return get("text") or "", {k: v for k, v in fields.items() if v}
 
 
 def _match_columns(header: list[str], names: dict[str, list[str]], mapping: Mapping[str, str] | None):
@@ -325,7 +300,7 @@ def read_inputs(raw_paths: Iterable[Path | str], *, columns: Mapping[str, str] |
                 records.append(RawRecord(rel, path.stem, folder, "txt", fix_text(text, repair=repair)))
             elif suffix in HTML_SUFFIXES:
                 try:
-                    body, fields = _read_html(text)
+                    body, fields = htmlpage.read_html(text)
                 except Exception as exc:  # a broken page must not stop the build
                     rejects.append(Reject(rel, f"HTML extraction failed: {type(exc).__name__}: {exc}"))
                     continue

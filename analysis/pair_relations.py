@@ -4,7 +4,7 @@
 ``mentions`` and ``sentences`` tables to the ``relations`` table (one row per sentence and unordered pair of
 different actors; the first mention of each actor in the sentence stands for it, as in the annotated items).
 Each row has the classifier's label (``coop``, ``conflict``, ``none``, or ``unclear`` when the model is not
-confident), its probability, the features that decided it, and the cue spans to highlight. An analyst's
+confident), the class it leans to (``best_label``) and its probability, the features that decided it, and the cue spans to highlight. An analyst's
 correction (``analysis.corrections``) for the same sentence and pair replaces the label (``source = curated``)
 when the sentence text is unchanged (same sha1); the model's own label stays in ``model_label``.
 
@@ -30,7 +30,7 @@ __all__ = ["RELATION_COLUMNS", "RELATION_LABELS", "MENTION_NEEDS", "empty_relati
 
 RELATION_LABELS = ("coop", "conflict", "none", "unclear")
 RELATION_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "group_a", "group_b", "a_start", "a_end", "b_start",
-                    "b_end", "label", "probability", "why", "cue_spans", "source", "model_label"]
+                    "b_end", "label", "best_label", "probability", "why", "cue_spans", "source", "model_label"]
 MENTION_NEEDS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "group_id"]
 _SENTENCE_NEEDS = ["doc_id", "section", "sentence", "start", "text"]
 _INT = ("paragraph", "sentence", "a_start", "a_end", "b_start", "b_end")
@@ -138,11 +138,12 @@ def relations_table(mentions: pd.DataFrame, sentences: pd.DataFrame, *, model: R
         i = j
     if not rows:
         return empty_relations()
-    labels, proba, why = model.predict(feats)
+    labels, best, proba, why = model.predict(feats)
     cols = list(zip(*rows))
     out = pd.DataFrame({name: (np.asarray(cols[k], dtype=np.int64) if name in _INT else pd.Series(cols[k], dtype=object))
                         for k, name in enumerate(RELATION_COLUMNS[:10])})
     out["label"] = pd.Series(labels, dtype=object)
+    out["best_label"] = pd.Series(best, dtype=object)
     out["probability"] = proba
     out["why"] = pd.Series(why, dtype=object)
     out["cue_spans"] = pd.Series(cue_spans, dtype=object)

@@ -40,10 +40,10 @@ __all__ = ["RELATIONS", "ROLES", "REFERENCE_COLUMNS", "GOLD_COLUMNS", "sentence_
 
 RELATIONS = ("coop", "conflict", "none")
 ROLES = ("actor", "descriptor", "place", "not_actor")
-REFERENCE_COLUMNS = ["item_id", "corpus", "doc_id", "section", "sentence", "sentence_sha1", "a_start", "a_end",
+REFERENCE_COLUMNS = ["item_id", "corpus", "doc_id", "section", "sentence", "sentence_sha1", "pair_sha1", "a_start", "a_end",
                      "a_group", "b_start", "b_end", "b_group", "hard", "annotator", "relation", "role_a", "role_b",
                      "earlier", "reported"]
-GOLD_COLUMNS = ["item_id", "corpus", "doc_id", "section", "sentence", "sentence_sha1", "a_start", "a_end", "a_group",
+GOLD_COLUMNS = ["item_id", "corpus", "doc_id", "section", "sentence", "sentence_sha1", "pair_sha1", "a_start", "a_end", "a_group",
                 "b_start", "b_end", "b_group", "hard", "relation", "role_a", "role_b", "earlier", "reported",
                 "annotators", "disputed", "heldout"]
 _ITEM_NEEDS = ["item_id", "corpus", "doc_id", "section", "sentence", "text", "a_start", "a_end", "a_group",
@@ -114,6 +114,7 @@ def import_labels(items: str | Path, labels: Mapping[str, str | Path]) -> tuple[
             src = it.loc[item]
             rows.append({"item_id": item, "corpus": src["corpus"], "doc_id": src["doc_id"], "section": src["section"],
                          "sentence": int(src["sentence"]), "sentence_sha1": sentence_sha1(src["text"]),
+                         "pair_sha1": sentence_sha1(_stretch(src["text"], src)),
                          "a_start": int(src["a_start"]), "a_end": int(src["a_end"]), "a_group": src["a_group"],
                          "b_start": int(src["b_start"]), "b_end": int(src["b_end"]), "b_group": src["b_group"],
                          "hard": src.get("hard", ""), "annotator": annotator, "relation": rel, "role_a": roles[0],
@@ -216,8 +217,10 @@ def adjudicate(refs: pd.DataFrame) -> pd.DataFrame:
 
 class Annotated(NamedTuple):
     """``items``: the gold rows joined with their corpus: ``GOLD_COLUMNS`` plus text (the sentence), group_kind_a,
-    group_kind_b, and others (the other actors the gazetteer finds in the sentence: a list of (start, end,
-    group_id), offsets into text). ``rejects``: item_id, reason (the sentence is gone or changed).
+    group_kind_b, others (the other actors the gazetteer finds in the sentence: a list of (start, end,
+    group_id), offsets into text) and relocated (True when the sentence's text changed since annotation and the
+    item was found again by the unchanged text between and including its two names, ``pair_sha1``).
+    ``rejects``: item_id, reason (the document is gone, or the text of the pair changed).
     ``skipped``: {corpus: why it was not loaded}."""
 
     items: pd.DataFrame
@@ -248,7 +251,9 @@ def load_annotated(gold: pd.DataFrame, *, corpora: Mapping[str, str | Path] | No
     ``corpora``: {corpus name: raw path} (default ``config.ANNOTATED_CORPORA``); a corpus whose raw path is
     absent is skipped with the reason in ``skipped``. ``tables``: {corpus name: (sentences, mentions)} already
     built (else :func:`corpus_tables` builds them). A reference whose sentence number now holds another text is
-    looked up by its sha1 in the same document (the splitter may renumber); if no sentence matches it is a reject.
+    looked up by its sha1 in the same document (the splitter may renumber); failing that, by the sha1 of the text
+    from its first name to the end of its second, which must occur once in the document (a cleaner that now
+    removes a "- YouTube" tail or a dateline changes the sentence, not the pair); else it is a reject.
     """
     from .groups import load_gazetteer
 
@@ -277,15 +282,27 @@ def load_annotated(gold: pd.DataFrame, *, corpora: Mapping[str, str | Path] | No
         ment = mentions[mentions["doc_id"].isin(set(g["doc_id"]))]
         ment_by = {k: list(zip(v["start"], v["end"], v["group_id"])) for k, v in
                    ment.groupby(["doc_id", "section", "sentence"], sort=False)}
+        by_doc: dict[str, list] = {}
+        for (d, s, n), (t, st, h) in by_key.items():
+            by_doc.setdefault(d, []).append(((d, s, n), t))
         for r in g.to_dict("records"):
             key = (r["doc_id"], r["section"], int(r["sentence"]))
             got = by_key.get(key)
+            r["relocated"] = False
             if got is None or got[2] != r["sentence_sha1"]:
                 moved = by_sha.get((r["doc_id"], r["sentence_sha1"]), [])
-                if len(moved) != 1:
-                    rejects.append((r["item_id"], "sentence not found in the build (document gone or text changed)"))
-                    continue
-                key = (r["doc_id"], *moved[0])
+                if len(moved) == 1:
+                    key = (r["doc_id"], *moved[0])
+                else:  # the sentence changed (a new cleaner, another split): find the pair's stretch, unchanged
+                    hit = _relocate(r, by_doc.get(r["doc_id"], []))
+                    if hit is None:
+                        rejects.append((r["item_id"], "sentence not found in the build (document gone, or the text "
+                                                      "between the two names changed)"))
+                        continue
+                    key, pos = hit
+                    shift = pos - min(r["a_start"], r["b_start"])
+                    r.update(a_start=r["a_start"] + shift, a_end=r["a_end"] + shift, b_start=r["b_start"] + shift,
+                             b_end=r["b_end"] + shift, relocated=True)
                 got = by_key[key]
             text, start, _ = got
             if not (0 <= r["a_start"] < r["a_end"] <= len(text) and 0 <= r["b_start"] < r["b_end"] <= len(text)):
@@ -296,8 +313,27 @@ def load_annotated(gold: pd.DataFrame, *, corpora: Mapping[str, str | Path] | No
             kinds = {gid: gaz.groups[gid].kind if gid in gaz.groups else "unknown" for gid in (r["a_group"], r["b_group"])}
             parts.append({**r, "section": key[1], "sentence": key[2], "text": text, "others": others,
                           "group_kind_a": kinds[r["a_group"]], "group_kind_b": kinds[r["b_group"]]})
-    items = pd.DataFrame(parts, columns=GOLD_COLUMNS + ["text", "group_kind_a", "group_kind_b", "others"])
+    items = pd.DataFrame(parts, columns=GOLD_COLUMNS + ["text", "group_kind_a", "group_kind_b", "others", "relocated"])
     return Annotated(items, pd.DataFrame(rejects, columns=["item_id", "reason"]), skipped)
+
+
+def _stretch(text: str, r: Mapping) -> str:
+    """The text from the pair's first mention to the end of its second (what a relocated item must keep)."""
+    lo = min(int(r["a_start"]), int(r["b_start"]))
+    hi = max(int(r["a_end"]), int(r["b_end"]))
+    return text[lo:hi]
+
+
+def _relocate(r: Mapping, doc_sentences: list) -> tuple | None:
+    """The one sentence of the document holding the pair's stretch (by its sha1), and the stretch's start there."""
+    lo = min(int(r["a_start"]), int(r["b_start"]))
+    width = max(int(r["a_end"]), int(r["b_end"])) - lo
+    found = []
+    for key, text in doc_sentences:
+        for pos in range(0, len(text) - width + 1):
+            if hashlib.sha1(text[pos:pos + width].encode("utf-8")).hexdigest() == r["pair_sha1"]:
+                found.append((key, pos))
+    return found[0] if len(found) == 1 else None
 
 
 def _overlaps(s: int, e: int, r: Mapping) -> bool:

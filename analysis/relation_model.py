@@ -15,7 +15,7 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,11 +24,21 @@ from . import config
 from .files import write_atomic
 from .relation_features import describe
 
-__all__ = ["LABELS", "UNCLEAR", "RelationModel", "fit_model", "save_model", "load_model"]
+__all__ = ["LABELS", "UNCLEAR", "Prediction", "RelationModel", "fit_model", "save_model", "load_model"]
 
 LABELS = ("coop", "conflict", "none")
 UNCLEAR = "unclear"
 FORMAT = "relation-model/1"
+
+
+class Prediction(NamedTuple):
+    """Per row: ``label`` (a class, or 'unclear' below its threshold), ``best`` (the most probable class, even
+    when unclear), ``probability`` (of ``best``), ``why`` (the features that decided it)."""
+
+    label: np.ndarray
+    best: np.ndarray
+    probability: np.ndarray
+    why: list
 
 
 @dataclass
@@ -83,8 +93,8 @@ class RelationModel:
         e = np.exp(scores)
         return e / e.sum(axis=1, keepdims=True)
 
-    def predict(self, features: Sequence[Sequence[str]], *, top: int = 3) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(labels, probability of the best class, why) for each feature list.
+    def predict(self, features: Sequence[Sequence[str]], *, top: int = 3) -> Prediction:
+        """A :class:`Prediction` (label, best class, its probability, why) for each feature list.
 
         A label is ``unclear`` when its probability is below its class's threshold. ``why`` lists the ``top`` present
         features that pushed most towards the best class against the runner-up, with that push in log-odds:
@@ -94,11 +104,10 @@ class RelationModel:
         proba = self.probabilities(X)
         best = proba.argmax(axis=1)
         p = proba[np.arange(len(best)), best]
-        labels = np.asarray(self.classes_, dtype=object)[best]
+        best_label = np.asarray(self.classes_, dtype=object)[best]
         limit = np.asarray([self.thresholds.get(c, 0.0) for c in self.classes_])[best]
-        labels[p < limit] = UNCLEAR
-        why = self.explain(X, proba, top=top)
-        return labels, p, why
+        labels = np.where(p < limit, UNCLEAR, best_label).astype(object)
+        return Prediction(labels, best_label, p, self.explain(X, proba, top=top))
 
     def explain(self, X: sp.csr_matrix, proba: np.ndarray, *, top: int = 3) -> list[str]:
         """For each row, the present features with the largest (best - runner-up) weight difference."""

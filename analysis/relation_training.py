@@ -90,7 +90,7 @@ def _correction_items(gold_cols: list[str], *, gazetteer) -> tuple[pd.DataFrame,
             a, b = first.loc[r.group_a], first.loc[r.group_b]
             rows.append({"item_id": f"c:{name}:{r.doc_id}:{r.section}:{r.sentence}:{r.group_a}:{r.group_b}",
                          "corpus": name, "doc_id": r.doc_id, "section": r.section, "sentence": int(r.sentence),
-                         "sentence_sha1": r.sentence_sha1, "a_start": int(a["start"]) - base,
+                         "sentence_sha1": r.sentence_sha1, "pair_sha1": "", "a_start": int(a["start"]) - base,
                          "a_end": int(a["end"]) - base, "a_group": r.group_a, "b_start": int(b["start"]) - base,
                          "b_end": int(b["end"]) - base, "b_group": r.group_b, "hard": "", "relation": r.label,
                          "role_a": "actor", "role_b": "actor", "earlier": "", "reported": False,
@@ -134,7 +134,11 @@ def training_set(refs: pd.DataFrame | None = None, *, corpora: Mapping[str, str 
     ann = load_annotated(gold, corpora=corpora, gazetteer=gaz)
     notes += [f"skipped: {why}" for why in ann.skipped.values()]
     if len(ann.rejects):
-        notes.append(f"{len(ann.rejects)} annotated item(s) whose sentence is gone or changed are not used")
+        notes.append(f"{len(ann.rejects)} annotated item(s) whose document is gone or whose pair's text changed "
+                     f"are not used")
+    if ann.items["relocated"].any():
+        notes.append(f"{int(ann.items['relocated'].sum())} annotated item(s) whose sentence changed since annotation "
+                     f"were found again by the unchanged text of their pair")
     return ann, notes
 
 
