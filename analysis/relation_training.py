@@ -34,7 +34,7 @@ from .relation_model import LABELS, UNCLEAR, RelationModel, fit_model, save_mode
 from .relations import Cues, load_cues, sentence_polarities
 
 __all__ = ["C_GRID", "THRESHOLD_GRID", "TARGET_PRECISION", "NONE_THRESHOLD", "training_set", "item_features", "cross_validate",
-           "choose_threshold", "scores", "heuristic_labels", "train_and_evaluate"]
+           "choose_threshold", "scores", "heuristic_labels", "train_and_evaluate", "evaluation_tables"]
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 THRESHOLD_GRID = tuple(np.round(np.arange(0.34, 0.96, 0.02), 2))
@@ -302,3 +302,37 @@ def train_and_evaluate(*, refs: pd.DataFrame | None = None, corpora: Mapping[str
     }
     write_atomic(eval_path or config.RELATION_EVAL, json.dumps(evaluation, indent=1) + "\n")
     return model, evaluation
+
+
+def evaluation_tables(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """The evaluation file (default ``config.RELATION_EVAL``) as tables for a notebook.
+
+    ``agreement``: annotators, n_items, agreement, kappa; ``agreement_table``: first annotator's label x
+    second's; ``scores``: one row per (split, method): n, accuracy, coverage (share not unclear),
+    accuracy_on_labelled, and precision / recall per class; ``confusion``: the held-out confusion matrix of
+    the model with unclear (gold rows x predicted columns)."""
+    ev = json.loads(Path(path or config.RELATION_EVAL).read_text(encoding="utf-8"))
+    agreement = pd.DataFrame(ev["agreement"]["kappa"])
+    t = ev["agreement"]["table"]
+    table = pd.DataFrame(t["counts"], index=pd.Index(t["labels"], name="first"),
+                         columns=pd.Index(t["labels"], name="second"))
+    rows = []
+    parts = [("cross-validation", "model", ev["cross_validation"]["forced"]),
+             ("cross-validation", "model with unclear", ev["cross_validation"]["with_unclear"])]
+    if ev.get("heldout"):
+        ho = ev["heldout"]
+        parts += [("held-out", "model", ho["forced"]), ("held-out", "model with unclear", ho["with_unclear"]),
+                  ("held-out (undisputed)", "model", ho["undisputed_forced"]),
+                  ("held-out", "keyword heuristic", ho["keyword_heuristic"])]
+    for split, method, s in parts:
+        row = {"split": split, "method": method, "n": s["n"], "accuracy": s["accuracy"],
+               "coverage": s.get("coverage", 1.0), "accuracy_on_labelled": s.get("accuracy_on_labelled", s["accuracy"])}
+        for lab, v in s["per_class"].items():
+            row[f"{lab}_precision"], row[f"{lab}_recall"] = v["precision"], v["recall"]
+        rows.append(row)
+    confusion = pd.DataFrame()
+    if ev.get("heldout"):
+        c = ev["heldout"]["with_unclear"]["confusion"]
+        confusion = pd.DataFrame(c["counts"], index=pd.Index(c["gold"], name="gold"),
+                                 columns=pd.Index(c["predicted"], name="predicted"))
+    return {"agreement": agreement, "agreement_table": table, "scores": pd.DataFrame(rows), "confusion": confusion}

@@ -424,3 +424,17 @@ def test_retraining_reproduces_the_committed_model(fakes_csv, tmp_path):
     stored = json.loads(config.RELATION_EVAL.read_text(encoding="utf-8"))
     assert stored["heldout"]["forced"] == ev["heldout"]["forced"]
     assert stored["agreement"]["kappa"] == ev["agreement"]["kappa"]
+
+
+def test_evaluation_tables_from_the_committed_file():
+    from analysis.relation_training import evaluation_tables
+
+    ev = json.loads(config.RELATION_EVAL.read_text(encoding="utf-8"))
+    t = evaluation_tables()
+    assert t["agreement"]["annotators"].tolist()[-1] == "all pairs" and t["agreement"]["kappa"].between(0, 1).all()
+    assert int(t["agreement_table"].to_numpy().sum()) == t["agreement"]["n_items"].iloc[-1]
+    held = t["scores"].set_index(["split", "method"]).loc[("held-out", "model")]
+    assert held["accuracy"] == ev["heldout"]["forced"]["accuracy"]
+    assert held["coop_precision"] == ev["heldout"]["forced"]["per_class"]["coop"]["precision"]
+    assert int(t["confusion"].to_numpy().sum()) == ev["heldout"]["forced"]["n"]
+    assert list(t["confusion"].columns) == ["coop", "conflict", "none", "unclear"]
