@@ -1,24 +1,27 @@
 """The corpus build: raw inputs -> partitioned Parquet tables (documents, sentences, rejects, mentions,
-comentions) in one output folder, with a manifest (see :mod:`analysis.store` for the folder and
+relations, comentions) in one output folder, with a manifest (see :mod:`analysis.store` for the folder and
 docs/data_contract.md for the columns).
 
 The build runs the stages declared in :mod:`analysis.stages` over partitions of documents, as Dask
 tasks (:mod:`analysis.executor`), with corpus-level reduce steps between them:
 
-1. **scan** (here): list and stat the raw files. If the stats, the settings and every stage's digest
+1. **scan** (here): list and stat the raw files (:func:`analysis.walk.walk`: what it does not read is
+   a reject; with several raw roots, each document's path starts with its root's label). If the stats, the settings and every stage's digest
    equal the manifest's, the build is current and nothing else happens (a no-op rebuild).
 2. **read** (tasks, one per read unit: a table file, or a run of files): files -> record partitions,
    cached by the unit's file stats; each record carries a digest, its text hash, its source and URL
    fields and its site signature (:func:`analysis.metadata.site_signature`).
 3. **reduce: context** (here, from the records' small columns only, and the texts of a sample):
-   document ids (unique across the corpus), the register entry of each document, each document's
+   document ids (unique across the corpus), the register entry of each document (each root's register
+   applies to its own documents: :func:`analysis.register.apply_registers`), each document's
    site (:func:`analysis.metadata.site_key`: register outlet, source field, site signature, URL
    domain, folder), and each site's chrome (:func:`analysis.chrome.learn_chrome`, learned from a
    bounded, deterministic sample of the site's distinct raw texts and cached: see :func:`_chrome`).
    A document's source hash covers its record's digest, its register entry and its site's chrome
    digest, and a partition's prepare key covers its documents' source hashes, so a change in one
    site's chrome re-runs exactly the partitions holding that site's documents.
-4. **stages** (tasks, one per partition with a missing output): prepare -> mentions -> comentions.
+4. **stages** (tasks, one per partition with a missing output): prepare -> mentions -> relations ->
+   comentions.
 5. **reduce: duplicates** (here): in input order, the first copy of a text stays; later copies
    become rejects ("duplicate text of <doc_id>") and are filtered out of their partitions.
 6. **publish**: table files linked (or, for partitions with duplicates, written filtered) into
@@ -60,7 +63,7 @@ __all__ = ["BuildSummary", "build_corpus", "check_raw", "check_columns", "scan",
 #: A read unit of plain files ends after a file whose path hash is 0 modulo UNIT_FILES (content-defined,
 #: so adding a file moves no other boundary), or at UNIT_BYTES of input.
 UNIT_FILES, UNIT_BYTES = 512, 64_000_000
-TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")  # = analysis.ingest.TABLE_SUFFIXES (not imported: heavy)
 
 
 @dataclass
@@ -110,7 +113,7 @@ def check_raw(raw: object, *, name: str = "raw") -> list[Path]:
 
 
 def check_columns(columns: object) -> dict[str, str]:
-    from .ingest import FIELDS
+    from .tables import FIELDS
 
     if columns is None:
         return {}
@@ -132,26 +135,29 @@ def corpus_name(raw: list[Path]) -> str:
 
 # --------------------------------------------------------------------------- scan (cheap: stat only)
 
-def _walk(root: Path):
-    from .ingest import iter_files  # the walker the read stage uses (no heavy imports at module level)
-
-    return iter_files(root)
-
-
 def scan(raw: list[Path]) -> tuple[list[dict], str]:
-    """(one entry per raw root: base, files as (relative path, size, mtime_ns), registers), digest of it all)."""
+    """(one entry per raw root: base, label, files as [path shown, size, mtime_ns, path on disk when it
+    differs], registers, what the walk does not read with its reason), digest of it all). Only stats:
+    :func:`analysis.walk.walk` lists everything, reads nothing."""
+    from .walk import root_labels, walk  # light: a no-op rebuild imports no text tool
+
     h = hashlib.sha256()
     roots = []
-    for root in raw:
+    for root, label in zip(raw, root_labels(raw)):
         base = root if root.is_dir() else root.parent
-        files, registers = [], []
-        for p in _walk(root):
-            st = p.stat()
-            rel = p.relative_to(base).as_posix()
-            entry = (rel, st.st_size, st.st_mtime_ns)
-            (registers if p.name == config.REGISTER_NAME and p.parent == base else files).append(entry)
-            h.update(f"{root}|{rel}|{st.st_size}|{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-        roots.append({"root": str(root), "base": str(base), "files": files, "registers": registers})
+        files, registers, problems = [], [], []
+        for e in walk(root):
+            if e.problem:
+                problems.append([e.rel, e.problem])
+                h.update(f"{root}|{e.rel}|{e.problem}\n".encode("utf-8", "surrogateescape"))
+                continue
+            st = e.path.stat()
+            on_disk = e.path.relative_to(base).as_posix()
+            entry = [e.rel, st.st_size, st.st_mtime_ns, on_disk if on_disk != e.rel else None]
+            (registers if root.is_dir() and e.rel == config.REGISTER_NAME else files).append(entry)
+            h.update(f"{root}|{on_disk}|{st.st_size}|{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        roots.append({"root": str(root), "base": str(base), "label": label, "files": files, "registers": registers,
+                      "problems": problems})
     return roots, h.hexdigest()[:24]
 
 
@@ -161,7 +167,7 @@ def _stages(analyses: bool):
 
 def _build_digest(settings: dict, scan_digest: str, analyses: bool) -> str:
     parts = {"settings": settings, "scan": scan_digest, "read": stage_digest(READ),
-             "stages": {s.name: stage_digest(s) for s in _stages(analyses)}}
+             "stages": {s.name: stage_digest(s, corpus=settings["name"]) for s in _stages(analyses)}}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
@@ -190,7 +196,7 @@ def build_corpus(raw_paths: Iterable[Path | str] | Path | str | None = None, out
     cores available); scheduler: ``"auto"``/None, ``"sync"``, ``"processes"``, a Dask scheduler address
     (``"tcp://host:8786"``) or a ``distributed.Client``; progress: a progress bar (default: on large
     builds in a terminal); incremental: reuse what is still valid (False: rebuild every partition);
-    analyses: also build the ``mentions`` and ``comentions`` tables; partition_size: documents per
+    analyses: also build the ``mentions``, ``relations`` and ``comentions`` tables; partition_size: documents per
     partition on average (the unit of incremental rebuilds and of the tasks).
     """
     t0 = time.perf_counter()
@@ -216,7 +222,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     if partition_size != PART_AVG:
         settings["partition_size"] = partition_size
     roots, scan_digest = scan(raw)
-    settings["registers"] = [str(Path(r["base"]) / rel) for r in roots for rel, _, _ in r["registers"]]
+    settings["registers"] = [str(Path(r["base"]) / (f[3] or f[0])) for r in roots for f in r["registers"]]
     build_digest = _build_digest(settings, scan_digest, analyses)
     previous = store.read_manifest(out)
     if incremental and previous and previous.get("build_digest") == build_digest and all(
@@ -248,8 +254,8 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     indexes = [json.loads(_unit_index(out, u["key"]).read_text(encoding="utf-8")) for u in units]
 
     # reduce: the corpus-level context of every record
-    parts, rejects, contexts, chrome_files = _context(out, roots, units, indexes, stages)
-    digests = {s.name: stage_digest(s) for s in stages}
+    digests = {s.name: stage_digest(s, corpus=settings["name"]) for s in stages}
+    parts, rejects, contexts, chrome_files = _context(out, roots, units, indexes, stages, digests)
     old_parts = {p["pid"]: p["keys"] for p in (previous or {}).get("partitions", []) if "pid" in p} \
         if incremental else {}
     old_digests = (previous or {}).get("digests", {})
@@ -257,7 +263,7 @@ def _build(raw, out, columns, t0, *, workers, scheduler, progress, incremental, 
     todo_parts = [p for p in parts if not all(_part(out, t, p["keys"][t]).exists() for s in stages for t in s.outputs)]
     ran = 0
     if todo_parts:
-        refs = load_references({r for s in stages for r in s.references})
+        refs = load_references({r for s in stages for r in s.references}, corpus=settings["name"])
         from .partitions import run_partition
 
         specs = [{"out_dir": str(out), "keys": p["keys"], "context": contexts[p["index"]],
@@ -338,9 +344,10 @@ def _plan_units(roots: list[dict], columns: dict, read_digest: str, out: str, pa
             nonlocal size
             if run:
                 compat = _h(read_digest, columns, partition_size)
-                units.append({"out_dir": out, "base": r["base"], "files": [list(f) for f in run], "columns": columns,
-                              "digest": read_digest, "partition_size": partition_size, "compat": compat,
-                              "uid": _h(r["base"], run[0][0]), "key": _h(compat, r["base"], run)})
+                units.append({"out_dir": out, "base": r["base"], "label": r["label"], "files": [list(f) for f in run],
+                              "columns": columns, "digest": read_digest, "partition_size": partition_size,
+                              "compat": compat, "uid": _h(r["base"], r["label"], run[0][0]),
+                              "key": _h(compat, r["base"], r["label"], run)})
                 run.clear()
                 size = 0
 
@@ -369,7 +376,7 @@ CHROME_SAMPLE = 2000
 CHROME_BATCH = 100_000
 
 
-def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict], stages
+def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict], stages, digests: dict
              ) -> tuple[list[dict], list, dict, list[str]]:
     """Partitions with their keys, the read and register rejects, each partition's prepare context,
     and the files of the learned chrome (kept by the garbage collector)."""
@@ -377,14 +384,10 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
 
     from . import metadata
 
-    rejects = [tuple(r) for idx in indexes for r in idx["rejects"]]
-    register: dict[str, dict] = {}
-    for r in roots:
-        for rel, _, _ in r["registers"]:
-            entries, reg_rejects = metadata.load_register(Path(r["base"]) / rel)
-            register.update(entries)
-            rejects.extend((x.path, x.reason) for x in reg_rejects)
-    chunks = [{**c, "pid": _h(u["uid"], j)} for u, idx in zip(units, indexes) for j, c in enumerate(idx["chunks"])]
+    rejects = [(f"{r['label']}/{p}" if r["label"] else p, why) for r in roots for p, why in r["problems"]]
+    rejects += [tuple(r) for idx in indexes for r in idx["rejects"]]
+    chunks = [{**c, "pid": _h(u["uid"], j), "label": u["label"]}
+              for u, idx in zip(units, indexes) for j, c in enumerate(idx["chunks"])]
     frames = [store.read_table([_part(out, "records", c["key"])], columns=SUMMARY_COLUMNS) for c in chunks]
     recs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
     del frames
@@ -393,10 +396,8 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
     del recs
     paths, kinds = col["path"], col["kind"]
     ids = _assign_ids(col["stem"], [f or "" for f in col["folder"]], kinds)
-    regs = [register.get(p) or register.get(Path(p.split("#")[0]).name if k != "row" else p) or register.get(i)
-            for p, k, i in zip(paths, kinds, ids)]
-    unused = set(register) - set(paths) - {Path(p).name for p in paths} - set(ids)
-    rejects.extend((f"{config.REGISTER_NAME}:{key}", "register entry matches no input document") for key in sorted(unused))
+    regs, reg_rejects = _registers(roots, chunks, paths, kinds, ids)
+    rejects += reg_rejects
 
     # each document's site (metadata.site_key, from its signature found when it was read), each site's chrome
     refs = load_references(("sites", "outlets", "rules"))
@@ -405,7 +406,6 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
                                sites=refs["sites"], outlet_rules=refs["outlets"], signature=hint)
              for src, url, k, folder, reg, hint in zip(col["source"], col["url"], kinds, col["folder"], regs,
                                                         col["site_hint"])]
-    digests = {s.name: stage_digest(s) for s in stages}
     chrome, chrome_files = _chrome(out, chunks, sites, col["text_hash"], rules=rules, key=digests["prepare"])
     chrome_digest = {s: c.digest() for s, c in chrome.items()}
     source_hashes = [_h(digests["prepare"], d, reg, chrome_digest.get(s, ""))[:32]
@@ -500,6 +500,25 @@ def _texts(out: Path, chunks: list[dict], wanted: set[int]) -> dict[int, str]:
     return texts
 
 
+def _registers(roots: list[dict], chunks: list[dict], paths: list[str], kinds: list[str], ids: list[str]
+               ) -> tuple[list, list]:
+    """Each record's register entry (:func:`analysis.register.apply_registers`: a root's register
+    applies to its own documents) and the registers' rejects."""
+    files = [(r, f) for r in roots for f in r["registers"]]
+    if not files:
+        return [None] * len(paths), []
+    from .ingest import RawRecord, RegisterFile
+    from .register import apply_registers
+
+    labels = [c["label"] for c in chunks for _ in range(c["n"])]
+    records = [RawRecord(p, "", "", k, "", root=lab, local=p[len(lab) + 1:] if lab else p)
+               for p, k, lab in zip(paths, kinds, labels)]
+    registers = [RegisterFile(Path(r["base"]) / (f[3] or f[0]), r["label"], f"{r['label']}/{f[0]}" if r["label"] else f[0])
+                 for r, f in files]
+    regs, rejects = apply_registers(registers, records, ids)
+    return regs, [(x.path, x.reason) for x in rejects]
+
+
 def _assign_ids(stems: list[str], folders: list[str], kinds: list[str]) -> list[str]:
     """Document ids: the file stem (or a row's id), with its folder where stems repeat, then a
     ``_2``, ``_3`` suffix where an id is still taken."""
@@ -590,4 +609,4 @@ def _reason_kind(reason: str) -> str:
                    "register", "unsupported file type", "binary file", "HTML extraction failed"):
         if reason.startswith(prefix):
             return prefix
-    return reason
+    return reason.split(":", 1)[0]  # "kept, but not valid UTF-8: 3 bytes ..." -> "kept, but not valid UTF-8"

@@ -27,7 +27,7 @@ REBUILD = ("auto", "always", "never")
 class Corpus:
     """The build's tables (see docs/data_contract.md) and where they came from.
 
-    ``documents``, ``sentences``, ``rejects``, ``mentions``, ``comentions``: pandas DataFrames, read on
+    ``documents``, ``sentences``, ``rejects``, ``mentions``, ``relations``, ``comentions``: pandas DataFrames, read on
     first access (None for a table the build did not make). ``table(name, columns=...)`` reads only
     some columns; ``partitions(...)`` yields the tables one partition at a time, for counts that
     must scale past memory; ``settings`` are the options it was built with; ``name`` its display name.
@@ -79,6 +79,8 @@ class Corpus:
     sentences = property(lambda self: self._lazy("sentences"), doc="one row per sentence (read on first access)")
     rejects = property(lambda self: self._lazy("rejects"), doc="inputs not made documents, with the reason")
     mentions = property(lambda self: self._lazy("mentions"), doc="group mentions (None if not built)")
+    relations = property(lambda self: self._lazy("relations"), doc="actor pairs in a sentence with their label "
+                         "(None if not built)")
     comentions = property(lambda self: self._lazy("comentions"), doc="co-mentions (None if not built)")
 
     def partitions(self, tables: Sequence[str] = ("documents",), *, columns: Mapping[str, Sequence[str]] | None = None

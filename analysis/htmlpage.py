@@ -113,7 +113,8 @@ def read_html(raw: str) -> tuple[str, dict]:
     import trafilatura  # imported lazily: heavy, and only needed for HTML inputs
 
     options = dict(include_tables=True, with_metadata=True, favor_precision=False,
-                   date_extraction_params={"extensive_search": False, "original_date": True})
+                   date_extraction_params={"extensive_search": False, "original_date": True},
+                   prune_xpath="//template")  # <template> holds inert markup a browser never shows
     tree = trafilatura.load_html(raw)
     if tree is None:
         return "", {}

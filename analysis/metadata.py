@@ -2,7 +2,7 @@
 
 Every date and outlet records where it came from, in this order of trust:
 
-- ``curated``: the analyst's register ``metadata.csv`` (see :func:`load_register`);
+- ``curated``: the analyst's register ``metadata.csv`` (see :mod:`analysis.register`);
 - ``explicit``: a field of the input that states it: a date or outlet column of a tabular export,
   the HTML page's metadata;
 - ``inferred``: read from the document's own text or address: a dateline, byline or header at the
@@ -18,9 +18,7 @@ before 1990 or after the build is not used; it is written to ``date_rejected``.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,10 +28,9 @@ import yaml
 
 from . import config, dates, outlets
 from .dates import Found, parse_date
-from .ingest import Reject, decode_bytes
 
 __all__ = ["PROVENANCE", "SOURCES", "CONFLICT_DAYS", "REGISTER_COLUMNS", "Site", "SiteRules", "load_sites",
-           "parse_date", "site_metadata", "load_register", "site_signature", "site_key", "describe"]
+           "parse_date", "site_metadata", "site_signature", "site_key", "describe"]
 
 PROVENANCE = ("explicit", "inferred", "curated", "unknown")
 #: Where a date or an outlet can come from, most trusted first, with the provenance of each.
@@ -42,6 +39,7 @@ SOURCES = {"register": "curated", "column": "explicit", "html": "explicit", "sit
            "wire": "inferred"}
 #: Two dates for one document further apart than this (days) are a conflict.
 CONFLICT_DAYS = 3
+#: Columns of the analyst's register (read and checked by :mod:`analysis.register`).
 REGISTER_COLUMNS = ("path", "doc_id", "outlet", "publisher", "author", "title", "published", "republished",
                     "url", "notes")
 
@@ -124,45 +122,6 @@ def _attribution(raw: str, site: Site, out: dict, *, source: str = "site") -> No
         if m and (d := parse_date(m.group("date"), site.date_formats)):
             out["republished"] = Found(d, source, m.group(0).strip())
             break
-
-
-def load_register(path: Path) -> tuple[dict[str, dict], list[Reject]]:
-    """The analyst's document register: one row per document, keyed by ``path`` (relative to the
-    raw folder, or a file name) or ``doc_id``. Empty cells say nothing. Returns (entries by key,
-    rejects for rows that cannot be used)."""
-    text, problem = decode_bytes(Path(path).read_bytes())
-    name = Path(path).name
-    if problem:
-        return {}, [Reject(name, f"register not read: {problem}")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    rejects: list[Reject] = []
-    if not {"path", "doc_id"} & set(header):
-        return {}, [Reject(name, f"register not read: needs a `path` or `doc_id` column; got {', '.join(header)}")]
-    unknown = [h for h in header if h not in REGISTER_COLUMNS]
-    if unknown:
-        rejects.append(Reject(name, f"register columns ignored: {', '.join(unknown)} "
-                                    f"(known: {', '.join(REGISTER_COLUMNS)})"))
-    entries: dict[str, dict] = {}
-    for rowno, row in enumerate(reader, start=1):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        key = row.get("path") or row.get("doc_id")
-        if not key:
-            rejects.append(Reject(f"{name}#row={rowno}", "register row has neither path nor doc_id"))
-            continue
-        entry = {k: v for k, v in row.items() if k in REGISTER_COLUMNS and v and k not in ("path", "doc_id")}
-        bad = False
-        for k in ("published", "republished"):
-            if k in entry:
-                d = parse_date(entry[k])
-                if d is None:
-                    rejects.append(Reject(f"{name}#row={rowno}", f"register `{k}` is not a date: {entry[k]!r} "
-                                                                 f"(use YYYY-MM-DD)"))
-                    bad = True
-                entry[k] = d
-        if not bad:
-            entries[key] = entry
-    return entries, rejects
 
 
 def site_signature(text: str, *, sites: SiteRules) -> str | None:

@@ -22,7 +22,7 @@ from . import store
 from .stages import STAGES, TABLES, to_arrow
 
 __all__ = ["PART_AVG", "parts_file", "text_hash", "read_unit", "prepare_document", "prepare",
-           "mentions", "comentions", "run_partition"]
+           "mentions", "relations", "comentions", "run_partition"]
 
 #: Partition size in documents: a partition ends after a record whose digest is 0 modulo the size
 #: (content-defined, so an inserted or changed document moves no other partition boundary).
@@ -52,9 +52,10 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
     """Read the files of one read unit and write its records in content-defined partitions.
 
     spec: ``out_dir``, ``base`` (the raw folder the paths are relative to), ``files`` (relative
-    paths), ``columns`` (explicit column mapping), ``key`` (the unit's key), ``digest`` (the read
-    stage's digest). Returns (and writes, last, as the unit's index) the partitions' keys and sizes
-    and the unit's rejects."""
+    paths as shown, size, mtime and the path on disk when it differs), ``label`` (the root's label,
+    prefixed to the documents' paths when there are several roots), ``columns`` (explicit column
+    mapping), ``key`` (the unit's key), ``digest`` (the read stage's digest). Returns (and writes,
+    last, as the unit's index) the partitions' keys and sizes and the unit's rejects."""
     from . import ingest
     from .metadata import site_signature
 
@@ -77,8 +78,9 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
         rows.clear()
 
     previous = _previous_unit(spec)
-    for rel, size, mtime in spec["files"]:
-        kept = previous.get((rel, size, mtime))
+    label = spec.get("label", "")
+    for rel, size, mtime, on_disk in spec["files"]:
+        kept = previous.get((rel, size, mtime, on_disk))
         if kept is not None:  # this file is unchanged since the last build: its records and rejects stand
             rows_, rejects_ = kept
             rejects.extend(ingest.Reject(p, r) for p, r in rejects_)
@@ -87,15 +89,15 @@ def read_unit(spec: Mapping, refs: Mapping) -> dict:
                 if len(rows) >= most or (len(rows) >= least and int(row["digest"][:8], 16) % avg == 0):
                     flush()
             continue
-        for rec in ingest.iter_file(base / rel, base, names=refs["columns"], columns=spec["columns"] or None,
-                                    rejects=rejects):
+        for rec in ingest.iter_entry(base / (on_disk or rel), rel, label=label, names=refs["columns"],
+                                     mapping=spec["columns"] or None, rejects=rejects,
+                                     name_escaped=on_disk is not None):
             fields = json.dumps(rec.fields, sort_keys=True, ensure_ascii=False, default=str)
             digest = _hash(rec.path, rec.stem, rec.folder, rec.kind, rec.text, fields)
             hint = site_signature(rec.text, sites=sites) if rec.kind != "row" else None
             rows.append({"path": rec.path, "stem": rec.stem, "folder": rec.folder, "kind": rec.kind, "text": rec.text,
                          "fields": fields, "source": _str(rec.fields.get("source")), "url": _str(rec.fields.get("url")),
-                         "digest": digest[:24], "site_hint": hint,
-                         "text_hash": text_hash(rec.text)})
+                         "digest": digest[:24], "site_hint": hint, "text_hash": text_hash(rec.text)})
             if len(rows) >= most or (len(rows) >= least and int(digest[:8], 16) % avg == 0):
                 flush()
     flush()
@@ -113,8 +115,10 @@ def _str(value) -> str | None:
 
 
 def _previous_unit(spec: Mapping) -> dict:
-    """(file, size, mtime) -> (record rows, rejects) of the same read unit's previous version, for the
+    """(file, size, mtime, path on disk) -> (record rows, rejects) of the same read unit's previous version, for the
     plain files it read (a table file is a unit of its own: when it changed, nothing is kept)."""
+    from .ingest import TABLE_SUFFIXES
+
     path = spec.get("previous")
     if not path:
         return {}
@@ -131,8 +135,9 @@ def _previous_unit(spec: Mapping) -> dict:
     rejected: dict[str, list] = {}
     for p, r in index["rejects"]:
         rejected.setdefault(p, []).append((p, r))
-    return {tuple(f): (by_path.get(f[0], []), rejected.get(f[0], [])) for f in index.get("files", [])
-            if not f[0].lower().endswith((".csv", ".jsonl", ".ndjson")) and (f[0] in by_path or f[0] in rejected)}
+    prefix = f"{spec['label']}/" if spec.get("label") else ""
+    return {tuple(f): (by_path.get(prefix + f[0], []), rejected.get(prefix + f[0], [])) for f in index.get("files", [])
+            if not f[0].lower().endswith(tuple(TABLE_SUFFIXES)) and (prefix + f[0] in by_path or prefix + f[0] in rejected)}
 
 
 # --------------------------------------------------------------------------- prepare
@@ -168,8 +173,9 @@ def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, chrome
            "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
            "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": rec["source_hash"]}
     cols: dict[str, list] = {c: [] for c, _ in TABLES["sentences"]}
+    warnings = [meta["_warning"]] if meta["_warning"] else []
     for section, s in (("body", cleaned.body), ("comments", comments)):
-        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
+        for p, n, a, b in text.iter_sentences(s, splitter=splitter, notes=warnings):
             cols["doc_id"].append(doc_id)
             cols["section"].append(section)
             cols["paragraph"].append(p)
@@ -177,7 +183,7 @@ def prepare_document(rec: Mapping, *, doc_id: str, register: dict | None, chrome
             cols["start"].append(a)
             cols["end"].append(b)
             cols["text"].append(s[a:b])
-    row["_warning"] = meta["_warning"]
+    row["_warnings"] = warnings
     return row, cols, None
 
 
@@ -205,8 +211,7 @@ def prepare(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping)
         if reason:
             notes.append((ctx["doc_id"], rec.path, reason, False))
             continue
-        warning = row.pop("_warning")
-        if warning:
+        for warning in row.pop("_warnings"):
             notes.append((ctx["doc_id"], rec.path, f"kept, but {warning}", True))
         doc_rows.append(row)
         for k in sent:
@@ -227,11 +232,24 @@ def mentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping
     return {"mentions": find_mentions(inputs["sentences"], gazetteer=refs["gazetteer"])}
 
 
+def relations(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
+    """Stage ``relations``: each pair of actors named in one sentence, labelled by the relation
+    classifier, or by an analyst's correction of the corpus."""
+    import warnings
+
+    from .pair_relations import relations_table
+
+    with warnings.catch_warnings():  # corrections of other partitions' documents are "not in this build" here
+        warnings.simplefilter("ignore")
+        return {"relations": relations_table(inputs["mentions"], inputs["sentences"], model=refs["model"],
+                                             cues=refs["cues"], corrections=refs["corrections"])}
+
+
 def comentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
-    """Stage ``comentions``: mentions and sentences -> co-mentions with their polarity and evidence."""
+    """Stage ``comentions``: mentions, sentences and relations -> co-mentions with their polarity and evidence."""
     from .comention import comentions as make
 
-    return {"comentions": make(inputs["mentions"], inputs["sentences"], cues=refs["cues"],
+    return {"comentions": make(inputs["mentions"], inputs["sentences"], relations=inputs["relations"],
                                gazetteer=refs["gazetteer"])}
 
 
@@ -289,12 +307,18 @@ def _run(stage, inputs: dict, refs, context: Mapping, kept: set) -> dict:
             context = {**context, "docs": [d for d, k in zip(context["docs"], keep) if k]}
         else:
             inputs = {t: df[~df["doc_id"].isin(kept)].reset_index(drop=True) for t, df in inputs.items()}
-    return stage.function()(inputs, refs, context)
+    result = stage.function()(inputs, refs, context)
+    if stage.context:
+        return result
+    # the analyses' rows grouped by document in doc_id order (a document's own rows keep the stage's
+    # order): then kept and new rows merge into exactly what a run on the whole partition gives
+    return {t: f.iloc[f["doc_id"].to_numpy().argsort(kind="stable")].reset_index(drop=True) if len(f) else f
+            for t, f in result.items()}
 
 
 def _merge(before: pd.DataFrame, new: pd.DataFrame, order: list[str], *, by_input: bool) -> pd.DataFrame:
     """Kept rows and new rows in the order the stage gives on the whole partition: input order of the
-    documents (prepare), or document id (the analyses, which sort by it); a document's own rows keep
+    documents (prepare), or document id (the analyses, sorted by it in :func:`_run`); a document's own rows keep
     their order."""
     parts = [f for f in (before, new) if len(f)]
     if not parts:

@@ -8,9 +8,10 @@ input partition. To add a stage, add one :class:`Stage` to ``STAGES`` (after the
 it reads), its output tables to ``TABLES``, and any new reference file to ``REFERENCES``.
 
     read        files of the raw folder -> records       (per read unit: a table file, or a run of files)
-    prepare     records -> documents, sentences, notes   (decode/clean/metadata/split, per document)
+    prepare     records -> documents, sentences, notes   (clean/metadata/split, per document)
     mentions    sentences -> mentions                    (gazetteer)
-    comentions  mentions, sentences -> comentions        (gazetteer, relation cues)
+    relations   mentions, sentences -> relations         (relation cues, classifier model, corrections)
+    comentions  mentions, sentences, relations -> comentions   (gazetteer)
 
 Corpus-level facts (document ids, the register, each site's chrome, duplicate texts)
 are reduce steps of the build between stages (see :mod:`analysis.build`); they reach a stage as its
@@ -61,11 +62,15 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "comentions": [("doc_id", "str"), ("section", "str"), ("level", "str"), ("paragraph", "Int"), ("sentence", "Int"),
                    ("group_a", "str"), ("group_b", "str"), ("group_a_name", "str"), ("group_b_name", "str"),
                    ("polarity", "str"), ("evidence", "str"), ("n_sentences", "int"), ("n_joint", "int"),
-                   ("n_coop", "int"), ("n_conflict", "int")],
+                   ("n_coop", "int"), ("n_conflict", "int"), ("n_unclear", "int"), ("n_curated", "int")],
+    "relations": [("doc_id", "str"), ("section", "str"), ("paragraph", "int"), ("sentence", "int"), ("group_a", "str"),
+                  ("group_b", "str"), ("a_start", "int"), ("a_end", "int"), ("b_start", "int"), ("b_end", "int"),
+                  ("label", "str"), ("best_label", "str"), ("probability", "float"), ("why", "str"),
+                  ("cue_spans", "str"), ("source", "str"), ("model_label", "str")],
     "rejects": [("path", "str"), ("reason", "str")],
 }
 #: The tables a corpus offers (``records`` and ``notes`` are the build's own).
-PUBLIC_TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
+PUBLIC_TABLES = ("documents", "sentences", "rejects", "mentions", "relations", "comentions")
 
 
 @lru_cache(maxsize=None)
@@ -74,9 +79,9 @@ def arrow_schema(table: str):
     import pandas as pd
     import pyarrow as pa
 
-    types = {"str": pa.string(), "int": pa.int64(), "Int": pa.int64(), "bool": pa.bool_(),
+    types = {"str": pa.string(), "int": pa.int64(), "Int": pa.int64(), "bool": pa.bool_(), "float": pa.float64(),
              "time": pa.timestamp("ms"), "list": pa.list_(pa.string())}
-    dtypes = {"str": object, "int": "int64", "Int": "Int64", "bool": bool, "time": "datetime64[ms]", "list": object}
+    dtypes = {"str": object, "int": "int64", "Int": "Int64", "bool": bool, "float": "float64", "time": "datetime64[ms]", "list": object}
     cols = TABLES[table]
     empty = pd.DataFrame({c: pd.Series(dtype=dtypes[t]) for c, t in cols})
     pandas_meta = pa.Schema.from_pandas(empty, preserve_index=False).metadata  # restores Int64 etc. on reading
@@ -102,20 +107,34 @@ def to_arrow(df, table: str):
 @dataclass(frozen=True)
 class Reference:
     """A reference file a stage reads, and how to load it into a frozen value (``module:function``,
-    called with the path)."""
+    called with the path). A file of the corpus's own (the analysts' corrections) has no fixed path:
+    ``locate`` (``module:function``) gives it from the corpus name."""
 
-    path: Path
+    path: Path | None
     loader: str
+    locate: str | None = None
 
-    def digest(self) -> str:
+    def where(self, corpus: str | None = None) -> Path | None:
+        if self.locate is None:
+            return self.path
+        if not corpus:
+            return None
+        module, func = self.locate.split(":")
         try:
-            return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
+            return getattr(importlib.import_module(module), func)(corpus)
+        except ValueError:  # a name that cannot have such a file
+            return None
+
+    def digest(self, corpus: str | None = None) -> str:
+        path = self.where(corpus)
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None else "missing"
         except OSError:
             return "missing"
 
-    def load(self):
+    def load(self, corpus: str | None = None):
         module, func = self.loader.split(":")
-        return getattr(importlib.import_module(module), func)(self.path)
+        return getattr(importlib.import_module(module), func)(self.where(corpus))
 
 
 REFERENCES: dict[str, Reference] = {
@@ -126,7 +145,16 @@ REFERENCES: dict[str, Reference] = {
     "abbreviations": Reference(config.ABBREVIATIONS, "analysis.stages:sentence_splitter"),
     "gazetteer": Reference(config.GAZETTEER, "analysis.groups:load_gazetteer"),
     "cues": Reference(config.RELATION_CUES, "analysis.relations:load_cues"),
+    "model": Reference(config.RELATION_MODEL, "analysis.relation_model:load_model"),
+    "corrections": Reference(None, "analysis.stages:corrections", locate="analysis.corrections:corrections_path"),
 }
+
+
+def corrections(path: Path | None):
+    """The analysts' corrections of the relation classifier (an empty table when there are none)."""
+    from .corrections import read_corrections
+
+    return read_corrections(path=path) if path is not None else None
 
 
 def sentence_splitter(path: Path):
@@ -135,9 +163,10 @@ def sentence_splitter(path: Path):
     return make(abbreviations_path=path)
 
 
-def load_references(names) -> dict:
-    """The frozen values of the named references (loaded once per build, shipped to every task)."""
-    return {n: REFERENCES[n].load() for n in sorted(set(names))}
+def load_references(names, *, corpus: str | None = None) -> dict:
+    """The frozen values of the named references (loaded once per build, shipped to every task);
+    ``corpus``: the corpus's name, for the references of its own (its corrections)."""
+    return {n: REFERENCES[n].load(corpus) for n in sorted(set(names))}
 
 
 # --------------------------------------------------------------------------- stages
@@ -165,18 +194,24 @@ class Stage:
 BASE_LIBRARIES = ("pandas", "pyarrow", "numpy")
 
 READ = Stage("read", "analysis.partitions:read_unit", inputs=(), outputs=("records",),
-             references=("columns", "sites"), modules=("ingest", "htmlpage", "partitions", "metadata"),
+             references=("columns", "sites"),
+             modules=("ingest", "walk", "decode", "tables", "htmlpage", "partitions", "metadata"),
              libraries=("ftfy", "charset-normalizer", "trafilatura", "htmldate", "lxml", "pyyaml"))
 
 STAGES: tuple[Stage, ...] = (
     Stage("prepare", "analysis.partitions:prepare", inputs=("records",), outputs=("documents", "sentences", "notes"),
           references=("rules", "sites", "outlets", "abbreviations"),
-          modules=("partitions", "chrome", "clean", "dates", "outlets", "metadata", "text"),
+          modules=("partitions", "chrome", "clean", "dates", "outlets", "metadata", "register", "text"),
           libraries=("nltk", "ftfy", "dateparser", "htmldate", "lxml", "courlan"), context=True),
     Stage("mentions", "analysis.partitions:mentions", inputs=("sentences",), outputs=("mentions",),
           references=("gazetteer",), modules=("groups",), libraries=("pyahocorasick",)),
-    Stage("comentions", "analysis.partitions:comentions", inputs=("mentions", "sentences"), outputs=("comentions",),
-          references=("gazetteer", "cues"), modules=("comention", "relations", "groups", "checks")),
+    Stage("relations", "analysis.partitions:relations", inputs=("mentions", "sentences"), outputs=("relations",),
+          references=("cues", "model", "corrections"),
+          modules=("pair_relations", "relation_features", "relation_model", "relations", "groups", "checks"),
+          libraries=("pyahocorasick", "scipy")),
+    Stage("comentions", "analysis.partitions:comentions", inputs=("mentions", "sentences", "relations"),
+          outputs=("comentions",), references=("gazetteer",),
+          modules=("comention", "pair_relations", "relations", "groups", "checks")),
 )
 
 
@@ -197,12 +232,13 @@ def _module_digest(name: str) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()[:16] if p.exists() else "absent"
 
 
-def stage_digest(stage: Stage) -> str:
+def stage_digest(stage: Stage, *, corpus: str | None = None) -> str:
     """The part of a stage's key that does not depend on its input: schema version, the declared
-    tables it writes, its code, its reference files and its libraries."""
+    tables it writes, its code, its reference files (``corpus``: the corpus's name, for its own
+    corrections) and its libraries."""
     parts = {"schema": SCHEMA_VERSION, "stage": stage.name, "run": stage.run,
              "tables": {t: TABLES[t] for t in stage.outputs},
              "code": {m: _module_digest(m) for m in sorted(set(stage.modules) | {"stages", "store", "config"})},
-             "references": {r: REFERENCES[r].digest() for r in stage.references},
+             "references": {r: REFERENCES[r].digest(corpus) for r in stage.references},
              "libraries": library_versions(stage), "extra": dict(stage.extra)}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]

@@ -142,17 +142,7 @@ def test_outlets_and_publishers(fields, kind, register, text, expected):
                                              ("25Oct15", date(2015, 10, 25)), ("April 5, 2017", date(2017, 4, 5)),
                                              ("Oct 25 2015", date(2015, 10, 25)),
                                              ("Sat, 14 Apr 2018 10:32:00 +0000", date(2018, 4, 14)),
+                                             ("Sun, 25 Oct 2015", date(2015, 10, 25)),
                                              ("April 2018", None), ("not a date", None), ("", None)])
 def test_parse_date(value, expected):
     assert metadata.parse_date(value) == expected
-
-
-def test_register_bad_rows_are_rejected_with_row_numbers(tmp_path):
-    reg = tmp_path / "metadata.csv"
-    reg.write_text("path,published,colour\na.txt,2016-01-02,red\nb.txt,yesterday,\n,2016-01-01,\n", encoding="utf-8")
-    entries, rejects = metadata.load_register(reg)
-    assert entries == {"a.txt": {"published": date(2016, 1, 2)}}
-    reasons = {r.path: r.reason for r in rejects}
-    assert "colour" in reasons["metadata.csv"]
-    assert "yesterday" in reasons["metadata.csv#row=2"]
-    assert "neither path nor doc_id" in reasons["metadata.csv#row=3"]
