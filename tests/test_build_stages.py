@@ -325,3 +325,31 @@ def test_the_builds_light_copies_match_ingest():
     from analysis import ingest
 
     assert set(build.TABLE_SUFFIXES) == ingest.TABLE_SUFFIXES
+
+
+def test_a_correction_reruns_the_relation_stage_only(tmp_path, monkeypatch):
+    from analysis import config, corrections
+
+    monkeypatch.setattr(config, "CORRECTIONS_DIR", tmp_path / "corrections")
+    raw = write_corpus(tmp_path / "raw", 12)
+    out = tmp_path / "out"
+    build_corpus(raw, out, columns=COLUMNS, partition_size=4)
+    before = load_corpus(out=out, rebuild="never").manifest["tables"]
+    rel = load_corpus(out=out, rebuild="never").relations
+    row = rel[rel["doc_id"] == "daily_000"].iloc[0]
+    text = load_corpus(out=out, rebuild="never").sentences.set_index(["doc_id", "section", "sentence"]).at[
+        ("daily_000", row["section"], int(row["sentence"])), "text"]
+    label = "none" if row["label"] != "none" else "coop"
+    corrections.record_correction(corrections.corpus_name([raw]), doc_id="daily_000", section=row["section"],
+                                  sentence=int(row["sentence"]), text=text, group_a=row["group_a"],
+                                  group_b=row["group_b"], label=label, who="test")
+    build_corpus(raw, out, columns=COLUMNS, partition_size=4)
+    after = load_corpus(out=out, rebuild="never")
+    assert {t: after.manifest["tables"][t] == before[t] for t in before} == {
+        "documents": True, "sentences": True, "rejects": True, "mentions": True, "relations": False,
+        "comentions": False}
+    got = after.relations.set_index(["doc_id", "section", "sentence", "group_a", "group_b"]).loc[
+        ("daily_000", row["section"], row["sentence"], row["group_a"], row["group_b"])]
+    assert (got["label"], got["source"]) == (label, "curated")
+    build_corpus(raw, tmp_path / "full", columns=COLUMNS, partition_size=4, incremental=False)
+    assert_same_tables(out, tmp_path / "full")
