@@ -58,8 +58,8 @@ class BuildSummary:
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
 TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
-ANALYSIS_MODULES = ("groups", "relations", "comention")
-ANALYSIS_FILES = ("groups.yaml", "relation_cues.yaml")
+ANALYSIS_MODULES = ("groups", "names", "roles", "relations", "comention")
+ANALYSIS_FILES = ("groups.yaml", "roles.yaml", "relation_cues.yaml")
 
 
 def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
@@ -115,17 +115,18 @@ def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool =
     _W["splitter"] = text.sentence_splitter()
     _W["analyses"] = analyses
     if analyses:
-        from . import groups, relations
+        from . import groups, relations, roles
 
         _W["gazetteer"] = groups.load_gazetteer()
+        _W["roles"] = roles.load_role_rules()
         _W["cues"] = relations.load_cues()
 
 
 def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions and co-mentions of a chunk of whole documents (both only look within a document)."""
-    from . import comention, groups
+    from . import comention, groups, roles
 
-    mentions = groups.find_mentions(sentences, gazetteer=_W["gazetteer"])
+    mentions = roles.assign_roles(groups.find_mentions(sentences, gazetteer=_W["gazetteer"]), sentences, rules=_W["roles"])
     return mentions, comention.comentions(mentions, sentences, cues=_W["cues"], gazetteer=_W["gazetteer"])
 
 
@@ -416,9 +417,9 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
 
     tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
     if analyses:
-        from . import comention, groups
+        from . import comention, roles
 
-        tables["mentions"] = _in_order(mention_parts, order, groups.empty_mentions())
+        tables["mentions"] = _in_order(mention_parts, order, roles.empty_mentions())
         tables["comentions"] = _in_order(comention_parts, order, comention.empty_comentions())
         del mention_parts, comention_parts
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ ABBREVIATIONS = REFERENCE_DIR / "abbreviations.txt"
 COLUMN_NAMES = REFERENCE_DIR / "columns.yaml"
 GAZETTEER = REFERENCE_DIR / "groups.yaml"
 RELATION_CUES = REFERENCE_DIR / "relation_cues.yaml"
+ROLE_RULES = REFERENCE_DIR / "roles.yaml"
+PUBLIC_GROUPS = REFERENCE_DIR / "public_groups.csv"
 REGISTER_NAME = "metadata.csv"
 
 

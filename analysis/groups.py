@@ -253,6 +253,8 @@ class Gazetteer:
             for adj in g.adjectives:
                 target = exact if (sum(c.isupper() for c in adj) >= 2 and not any(c.islower() for c in adj)) else names
                 target.extend((f"{adj} {noun}", True) for noun in nouns)
+                if target is exact:  # "US Armed Forces" as well as "US armed forces"
+                    target.extend((f"{adj} {noun.title()}", True) for noun in nouns if noun != noun.title())
             for alias, is_adj in names:
                 for key in self._variants(alias):
                     claim(owner, key, g.id, alias)

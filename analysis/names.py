@@ -89,31 +89,32 @@ def strip_invisible(text: str, *, chars: frozenset[str] | None = None) -> tuple[
     return precise.sub("", text), keep
 
 
-def fold(text: str, *, chars: frozenset[str] | None = None) -> str:
+def fold(text: str, *, chars: frozenset[str] | None = None, hyphens: bool = False) -> str:
     """Accents folded, straight apostrophes, spaces for hyphens/dashes/white space; case kept.
-    Length-preserving."""
+    With ``hyphens`` every dash becomes "-" instead of a space. Length-preserving."""
     fold_map = _tables()[0]
     if chars is None:
         chars = non_ascii(text)
     for ch in chars:
         rep = fold_map.get(ch)
         if rep is not None:
-            text = text.replace(ch, rep)
-    for ch in "-\t\n\r\x0b\x0c`":
+            text = text.replace(ch, "-" if hyphens and ch in DASHES else rep)
+    for ch in "\t\n\r\x0b\x0c`" if hyphens else "-\t\n\r\x0b\x0c`":
         if ch in text:
             text = text.replace(ch, "'" if ch == "`" else " ")
     return text
 
 
-def normalise(text: str, *, chars: frozenset[str] | None = None) -> str:
+def normalise(text: str, *, chars: frozenset[str] | None = None, hyphens: bool = False) -> str:
     """Length-preserving normal form for matching: lower case, accents folded, straight apostrophes,
-    hyphens/dashes/white space as spaces."""
+    hyphens/dashes/white space as spaces (with ``hyphens``: dashes as "-", for rules that tell
+    "al-Qaeda-linked" from "al-Qaeda linked")."""
     low = text.lower()
     if chars is None:
         chars = non_ascii(text)
     if len(low) != len(text):  # a few characters lower-case to two ("İ"); keep those as they are
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return fold(low, chars=chars | frozenset(c.lower() for c in chars if len(c.lower()) == 1))
+    return fold(low, chars=chars | frozenset(c.lower() for c in chars if len(c.lower()) == 1), hyphens=hyphens)
 
 
 def _ordinal_word(n: int) -> str | None:
