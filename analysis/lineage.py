@@ -56,7 +56,8 @@ def lineage_events(gazetteer: Gazetteer) -> pd.DataFrame:
         rows.append((_str(m.since), m.member, "joined", m.group, _str(m.note)))
         if _str(m.until):
             rows.append((m.until, m.member, "left", m.group, None))
-    out = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    out = pd.DataFrame(rows, columns=EVENT_COLUMNS, dtype=object)
+    out = out.where(out.notna(), None)
     order = out["date"].fillna("9999")
     return out.assign(_o=order).sort_values(["_o", "group", "event"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
