@@ -24,8 +24,9 @@ Matching rules (see the header of groups.yaml for the data side):
   joiner, soft hyphen, ...) are ignored inside names; offsets still point into the original text, so a
   span keeps the invisible characters it covers (``analysis.names``).
 * Ordinals match in figures and words ("13th Division" ~ "Thirteenth Division").
-* ``patterns`` (regular expressions over the normalised text) catch names with an open slot ("forces loyal
-  to Syrian President Bashar al-Assad"); they compete with the aliases under the leftmost-longest rule.
+* ``patterns`` (regular expressions over the normalised text, hyphens kept as "-") catch names with an open
+  slot ("forces loyal to Syrian President Bashar al-Assad") or a context ("regime" in "regime-held"); they
+  compete with the aliases under the leftmost-longest rule.
 * Two groups with one name (``same_name_as``) share the alias; :func:`find_mentions` resolves each such
   mention by the group's ``context`` words in the sentence, then in the rest of the document, then by the
   document's date (``dates``) against the groups' founded/dissolved dates, else to the first of them in the
@@ -73,7 +74,8 @@ _NEXT_WORD_RE = re.compile(r"[^\w\x00]*([^\W\d_]+)")
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
 _MAX_VARIANTS = 5000
-_PATTERN_REACH = 160  # characters a pattern match may extend on either side of its anchor
+_PATTERN_REACH = 160
+_DASH_CHARS = "-‐‑‒–—"  # characters a pattern match may extend on either side of its anchor
 _CHUNK_CHARS = 2_000_000
 
 
@@ -148,6 +150,7 @@ class Gazetteer:
     military_nouns: tuple[str, ...] = ()
     exclude_following: tuple[str, ...] = ()
     word_acronyms: tuple[str, ...] = ()
+    compound_suffixes: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     path: Path | None = None
     n_keys_: int = field(init=False, default=0)
@@ -281,14 +284,27 @@ class Gazetteer:
         self._automaton = ahocorasick.Automaton()
         for key, (gid, _) in owner.items():
             adj = key in adjectival and key not in plain
-            self._automaton.add_word(key, (len(key), index[gid], 0 if key.endswith("s") else 1, None, adj))
+            self._automaton.add_word(key, (len(key), index[gid], 0 if key.endswith("s") else 1, None, adj, 0))
         for key, (gid, fs) in forms.items():
             if key not in owner:
                 allow_s = 2 if any(f.isupper() for f in fs) else 0 if key.endswith("s") else 1
                 adj = key in adjectival and key not in plain
-                self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj))
+                self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj, 0))
+        # A demonym is a mention only in a hyphenated compound ("Turkish-backed", "British-based"): the key
+        # covers the compound, the mention only the demonym (`head` characters), and a dash must join them.
+        n_compound = 0
+        for g in self.groups.values():
+            for adj in g.adjectives:
+                if not adj[:1].isupper() or adj.isupper():
+                    continue  # capitalised demonyms only: not "regime", not acronyms ("US" is an alias itself)
+                head = " ".join(normalise(adj).split())
+                for suffix in self.compound_suffixes:
+                    key = f"{head} {' '.join(normalise(suffix).split())}"
+                    if key not in owner and key not in forms and self._automaton.get(key, None) is None:
+                        self._automaton.add_word(key, (len(key), index[g.id], 0, None, False, len(head)))
+                        n_compound += 1
         self._automaton.make_automaton()
-        self.n_keys_ = len(owner) + len(forms)
+        self.n_keys_ = len(owner) + len(forms) + n_compound
         self._word_acronyms = frozenset(self.word_acronyms)
         self._acronym_words = frozenset(n for n in exact_owner if n.isupper())
         self._exclude = tuple(" " + normalise(p).strip() for p in self.exclude_following)
@@ -373,8 +389,14 @@ class Gazetteer:
         n = len(norm)
         folded = None
         cands = []
-        for end, (klen, gi, allow_s, exact, adjectival) in self._automaton.iter(norm):
+        for end, (klen, gi, allow_s, exact, adjectival, head) in self._automaton.iter(norm):
             start = end - klen + 1
+            if head:  # a demonym in a compound: "Turkish-backed" -> "Turkish"
+                if (start and _is_word(norm[start - 1])) or text[start + head] not in _DASH_CHARS or (
+                        end + 1 < n and _is_word(norm[end + 1])):
+                    continue
+                cands.append((start, start + head, start + head, gi))
+                continue
             if start:
                 ch = norm[start - 1]
                 if ch.isalnum() or ch == "_":
@@ -389,6 +411,8 @@ class Gazetteer:
                             and (allow_s == 1 or text[stop] == "s")):
                         continue
                     consumed = stop + 1
+            if stop < n and text[stop] in _DASH_CHARS and norm.startswith("the ", start) and klen > 4:
+                start += 4  # "the regime-held town": the article belongs to "town", the mention is "regime"
             if exact is None and start >= 3 and norm[start - 3:start] in ("al ", "el ") and (
                     start == 3 or not _is_word(norm[start - 4])):
                 start -= 3  # an Arabic article before a name without one: "Al Nusrah" as well as "Nusrah"
@@ -403,14 +427,21 @@ class Gazetteer:
             if self._exclude and self._excluded(norm, consumed):
                 continue
             cands.append((start, stop, consumed, gi))
+        hyph = None  # patterns see the text with its hyphens ("regime-held" is not "regime held")
         for gi, anchor, rx in self._patterns:  # a literal anchor first (fast), the regex only around it
             pos, last = norm.find(anchor), -1
             while pos != -1:
-                for m in rx.finditer(norm, max(0, pos - _PATTERN_REACH), min(n, pos + len(anchor) + _PATTERN_REACH)):
+                if hyph is None:
+                    hyph = normalise(text, chars=chars, hyphens=True)
+                for m in rx.finditer(hyph, max(0, pos - _PATTERN_REACH), min(n, pos + len(anchor) + _PATTERN_REACH)):
                     a, b = m.span()
-                    if a <= pos < b and a >= last and not (a and _is_word(norm[a - 1])) and not (b < n and _is_word(norm[b])):
-                        cands.append((a, b, b, gi))
-                        last = b
+                    if not (a <= pos < b and a >= last) or (a and _is_word(norm[a - 1])):
+                        continue
+                    c = b + 1 if b < n and norm[b] == "s" and (b + 1 == n or not _is_word(norm[b + 1])) else b
+                    if c < n and _is_word(norm[c]):
+                        continue  # not word-bounded (a bare possessive "s" is allowed: "the armys losses")
+                    cands.append((a, b, c, gi))
+                    last = c
                 pos = norm.find(anchor, pos + 1)
         if len(cands) < 2:
             return cands
@@ -581,6 +612,7 @@ def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
         military_nouns=_strings(data.get("military_nouns"), where, "military_nouns"),
         exclude_following=_strings(data.get("exclude_following"), where, "exclude_following"),
         word_acronyms=_strings(data.get("word_acronyms"), where, "word_acronyms"),
+        compound_suffixes=_strings(data.get("compound_suffixes"), where, "compound_suffixes"),
         patterns=_parse_patterns(data.get("patterns"), where),
         path=path,
     )

@@ -31,7 +31,8 @@ __all__ = ["ROLES", "ROLE_COLUMNS", "RULE_LISTS", "RoleRules", "RoleRulesError",
 
 ROLES = ("actor", "descriptor", "place")
 ROLE_COLUMNS = ["role", "role_cue"]
-RULE_LISTS = ("descriptor_after", "place_after", "place_before", "place_not_before", "descriptor_before")
+RULE_LISTS = ("descriptor_after", "place_after", "place_before", "place_not_before", "place_not_after",
+              "descriptor_before")
 _KEY = ["doc_id", "section", "sentence"]
 _REACH = 80  # characters before a mention a `*_before` rule may look at
 _SEP = "\x00"
@@ -50,6 +51,7 @@ class RoleRules:
     place_after: re.Pattern
     place_before: re.Pattern
     place_not_before: re.Pattern
+    place_not_after: re.Pattern
     descriptor_before: re.Pattern
     path: Path | None = None
 
@@ -93,6 +95,7 @@ def parse_role_rules(data: object, *, path: Path | None = None) -> RoleRules:
         place_after=_compile(lists["place_after"], where, "place_after", before=False),
         place_before=_compile(lists["place_before"], where, "place_before", before=True),
         place_not_before=_compile(lists["place_not_before"], where, "place_not_before", before=True),
+        place_not_after=_compile(lists["place_not_after"], where, "place_not_after", before=False),
         descriptor_before=_compile(lists["descriptor_before"], where, "descriptor_before", before=True),
         path=path,
     )
@@ -136,7 +139,7 @@ def _decide(rules: RoleRules, low: str, start: int, end: int, lo: int, hi: int, 
         if m:
             return "place", m.group(0)
         m = rules.place_before.search(low, back, start)
-        if m and not rules.place_not_before.search(low, back, start):
+        if m and not rules.place_not_before.search(low, back, start) and not rules.place_not_after.match(low, end, hi):
             return "place", m.group(0)
     m = rules.descriptor_before.search(low, back, start)
     if m:

@@ -512,7 +512,7 @@ def test_small_gazetteer_with_shared_name_pattern_and_exclusion(tmp_path):
     same_name_as: [nusra]
     context: [Homs]
 patterns:
-  - {group: hts, anchor: loyal to, regex: "\\\\bmen loyal to (?:abu mohammad )?al jolani\\\\b"}
+  - {group: hts, anchor: loyal to, regex: "\\\\bmen loyal to (?:abu mohammad )?al-jolani\\\\b"}
 exclude_following: [based]
 """
     g = load_gazetteer(write(tmp_path, body))
