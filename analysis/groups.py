@@ -151,6 +151,7 @@ class Gazetteer:
     exclude_following: tuple[str, ...] = ()
     word_acronyms: tuple[str, ...] = ()
     compound_suffixes: tuple[str, ...] = ()
+    state_nouns: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     path: Path | None = None
     n_keys_: int = field(init=False, default=0)
@@ -290,19 +291,22 @@ class Gazetteer:
                 allow_s = 2 if any(f.isupper() for f in fs) else 0 if key.endswith("s") else 1
                 adj = key in adjectival and key not in plain
                 self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj, 0))
-        # A demonym is a mention only in a hyphenated compound ("Turkish-backed", "British-based"): the key
-        # covers the compound, the mention only the demonym (`head` characters), and a dash must join them.
+        # A demonym is a mention only in a hyphenated compound ("Turkish-backed", "British-based") or when it
+        # is coordinated with another one before a military noun ("Syrian and Russian jets"): the key covers the
+        # phrase, the mention only the demonym (`head` characters; positive: a dash must follow it).
         n_compound = 0
-        for g in self.groups.values():
-            for adj in g.adjectives:
-                if not adj[:1].isupper() or adj.isupper():
-                    continue  # capitalised demonyms only: not "regime", not acronyms ("US" is an alias itself)
-                head = " ".join(normalise(adj).split())
-                for suffix in self.compound_suffixes:
-                    key = f"{head} {' '.join(normalise(suffix).split())}"
-                    if key not in owner and key not in forms and self._automaton.get(key, None) is None:
-                        self._automaton.add_word(key, (len(key), index[g.id], 0, None, False, len(head)))
-                        n_compound += 1
+        demonyms = [(g.id, " ".join(normalise(adj).split())) for g in self.groups.values() for adj in g.adjectives
+                    if adj[:1].isupper() and not adj.isupper()]  # not "regime", not acronyms ("US" is an alias)
+        seconds = sorted({h for _, h in demonyms} | {"regime", "government", "us", "u.s."})
+        for gid, head in demonyms:
+            keys = [(f"{head} {' '.join(normalise(sfx).split())}", len(head)) for sfx in self.compound_suffixes]
+            keys += [(f"{head} and {other} {noun}", -len(head)) for other in seconds if other != head for noun in nouns]
+            if self.groups[gid].kind == "foreign_state":  # "a Russian deadline", "the Turkish city of Gaziantep"
+                keys += [(f"{head} {' '.join(normalise(sn).split())}", -len(head)) for sn in self.state_nouns]
+            for key, h in keys:
+                if key not in owner and key not in forms and self._automaton.get(key, None) is None:
+                    self._automaton.add_word(key, (len(key), index[gid], 0, None, False, h))
+                    n_compound += 1
         self._automaton.make_automaton()
         self.n_keys_ = len(owner) + len(forms) + n_compound
         self._word_acronyms = frozenset(self.word_acronyms)
@@ -391,11 +395,12 @@ class Gazetteer:
         cands = []
         for end, (klen, gi, allow_s, exact, adjectival, head) in self._automaton.iter(norm):
             start = end - klen + 1
-            if head:  # a demonym in a compound: "Turkish-backed" -> "Turkish"
-                if (start and _is_word(norm[start - 1])) or text[start + head] not in _DASH_CHARS or (
+            if head:  # a demonym in a compound ("Turkish-backed") or coordinated ("Syrian and Russian jets")
+                h = abs(head)
+                if (start and _is_word(norm[start - 1])) or (head > 0 and text[start + h] not in _DASH_CHARS) or (
                         end + 1 < n and _is_word(norm[end + 1])):
                     continue
-                cands.append((start, start + head, start + head, gi))
+                cands.append((start, start + h, start + h, gi))
                 continue
             if start:
                 ch = norm[start - 1]
@@ -613,6 +618,7 @@ def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
         exclude_following=_strings(data.get("exclude_following"), where, "exclude_following"),
         word_acronyms=_strings(data.get("word_acronyms"), where, "word_acronyms"),
         compound_suffixes=_strings(data.get("compound_suffixes"), where, "compound_suffixes"),
+        state_nouns=_strings(data.get("state_nouns"), where, "state_nouns"),
         patterns=_parse_patterns(data.get("patterns"), where),
         path=path,
     )

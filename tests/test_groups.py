@@ -387,6 +387,23 @@ def test_not_yaml(tmp_path):
         ("19 regime fighters were killed", [("regime fighters", "syrian_state")]),
         ("Ten Russian raids hit Raqqa after Russian attacks on Idlib", [("Russian raids", "russia"), ("Russian attacks", "russia")]),
         ("US Armed Forces and the U.S. military", [("US Armed Forces", "united_states"), ("U.S. military", "united_states")]),
+        # demonyms: in a dash compound, coordinated before a military noun, before a noun of state or territory
+        ("mainly Turkish-backed FSA members", [("Turkish", "turkey"), ("FSA", "fsa")]),
+        ("Iranian-backed militias and a British-based monitor", [("Iranian", "iran"), ("British", "uk")]),
+        ("the Turkish-backed Free Syrian Army", [("Turkish-backed Free Syrian Army", "sna")]),
+        ("Turkish backed rebels and a Turkish-Syrian border post", []),
+        ("Syrian and Russian jets bombed", [("Syrian", "syrian_state"), ("Russian jets", "russia")]),
+        ("Russian and regime warplanes", [("Russian", "russia"), ("regime warplanes", "syrian_state")]),
+        ("despite a Russian deadline, the Turkish city of Gaziantep", [("Russian", "russia"), ("Turkish", "turkey")]),
+        ("the Syrian city of Aleppo and Syrian refugees", []),
+        # the state by its capital or its army
+        ("Moscow has countered that Ankara and Tehran agreed", [("Moscow", "russia"), ("Ankara", "turkey"), ("Tehran", "iran")]),
+        ("the Washington Post and the Moscow Times reported", []),
+        ("The army and national forces; no mention of the armys losses",
+         [("The army", "syrian_state"), ("the army", "syrian_state")]),
+        ("the Army of Conquest and the army-held areas", [("Army of Conquest", "jaysh_al_fateh")]),
+        ("from the regime-besieged town, two pro-regime villages", [("regime", "syrian_state"), ("regime", "syrian_state")]),
+        ("the regime held talks", [("the regime", "syrian_state")]),
         # a bare possessive "s" after an acronym (scrapes drop apostrophes)
         ("ISILs de facto capital and the SDFs advance", [("ISIL", "islamic_state"), ("SDF", "sdf")]),
         ("ISISs fighters", [("ISIS", "islamic_state")]),

@@ -111,6 +111,17 @@ def test_roles_in_sentences_of_other_outlets(gaz, rules, text_in, expected):
         ("objections from Iran and Russia", "Iran", "actor", ""),
         ("pro-al Qaeda jihadists", "al Qaeda", "descriptor", "pro-"),
         ("pushed into the regime's strongholds", "the regime", "actor", ""),
+        ("from the regime-besieged town of Madaya", "regime", "descriptor", "-besieged"),
+        ("two pro-regime villages", "regime", "descriptor", "pro-"),
+        ("mainly Turkish-backed FSA members", "Turkish", "descriptor", "-backed"),
+        ("a British-based monitoring group", "British", "place", "-based"),
+        ("the Russian embassy in London", "Russian", "place", " embassy"),
+        ("waiting in the Turkish city of Gaziantep", "Turkish", "place", " city"),
+        ("despite a Russian deadline", "Russian", "actor", ""),
+        ("John Kerry will travel to Moscow this week", "Moscow", "place", "travel to "),
+        ("a deal brokered by Moscow and Washington", "Moscow", "actor", ""),
+        ("fighting alongside other factions in Ankaras offensive", "Ankara", "actor", ""),
+        ("Yet in Moscow the Foreign Ministry said", "Moscow", "place", "in "),
     ],
 )
 def test_role_of_one_span(rules, text_in, alias, role, cue):
