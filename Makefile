@@ -7,10 +7,9 @@ UV_VERSION := 0.13.8
 SHARED := $(abspath ../shared/corpus)
 FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-REPORTS := $(patsubst notebooks/%.ipynb,reports/%.html,$(NOTEBOOKS))
 export PYTHONHASHSEED := 0
 
-.PHONY: help env data report notebooks test unit nbval smoke lab bench clean
+.PHONY: help env data report notebooks test unit nbval matrix smoke lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,34 +31,31 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the package ind
 data: env ## build data/processed from data/raw
 	$(PY) -m analysis build
 
-report: data ## environment, processed data, and every notebook executed into reports/NN_name.html
-	@mkdir -p reports
-	$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.timeout=1200 --output-dir reports $(NOTEBOOKS)
-	@ls -1 $(REPORTS)
+report: data ## every notebook run on a corpus into reports/<name>/NN_name.html (CORPUS=path for yours; CODE=1 keeps the code)
+	$(PY) -m analysis.publish $(if $(CORPUS),--corpus "$(abspath $(CORPUS))") $(if $(CODE),--code)
 
 notebooks: data ## re-execute the notebooks in place (stored outputs come from one fresh run)
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
 	  --ExecutePreprocessor.timeout=1200 $(NOTEBOOKS)
 
-test: unit nbval smoke ## unit tests, nbval over every notebook, and a smoke run of every notebook on FA-KES
+test: unit nbval matrix smoke ## unit tests, nbval, every notebook on generated corpora, and a smoke run on FA-KES
 
 unit: env ## unit tests only
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -m "not notebooks"
+
+matrix: env ## every notebook on generated corpora (empty, one document, one outlet, undated, no mentions, mixed, ...)
+	$(PY) -m pytest tests -q -m notebooks
 
 nbval: env ## nbval (lax) over every notebook on the seed corpus
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env notebooks
 
-smoke: env ## run every notebook on FA-KES (../shared) in smoke mode
+smoke: env ## run every notebook on FA-KES (../shared) in smoke mode, as HTML reports in build/smoke/
 	@if [ -f "$(FAKES)" ]; then \
-	  mkdir -p build/smoke && \
-	  WORKBOOK_CORPUS="$(FAKES)" WORKBOOK_SMOKE=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute \
-	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 \
-	    --output-dir build/smoke $(NOTEBOOKS) && echo "smoke: every notebook ran on FA-KES"; \
+	  $(PY) -m analysis.publish --corpus "$(FAKES)" --smoke --out build/smoke && echo "smoke: every notebook ran on FA-KES"; \
 	else echo "smoke: skipped, FA-KES not found at $(FAKES) (the shared corpora live beside the project)"; fi
 
-lab: env ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks
+lab: env ## open JupyterLab on the notebooks (CORPUS=path to explore yours)
+	$(if $(CORPUS),WORKBOOK_CORPUS="$(abspath $(CORPUS))") $(VENV)/bin/jupyter lab notebooks
 
 bench: env ## benchmarks on FA-KES scaled to 100,000 articles (prints figures)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -54,7 +54,7 @@ def comentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *, cues: Cues | 
     unknown = set(mentions["group_id"].unique()) - set(gmap)
     if unknown:
         raise ValueError(f"`mentions` has group ids not in the gazetteer: {sorted(unknown)[:5]}.")
-    names = {g: gazetteer.groups[g].name for g in set(gmap.values())}
+    names = {g: (gazetteer.lineage_name(g) if collapse_lineage else gazetteer.groups[g].name) for g in set(gmap.values())}
     m = pd.DataFrame({
         "doc_id": mentions["doc_id"].to_numpy(dtype=object), "section": mentions["section"].to_numpy(dtype=object),
         "paragraph": mentions["paragraph"].to_numpy(dtype=np.int64),

@@ -31,8 +31,12 @@ REGISTER_NAME = "metadata.csv"
 
 
 def corpus_from_env() -> list[Path] | None:
-    """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated), or None."""
+    """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated; relative ones resolved against the
+    shell's working directory ``PWD``), or None."""
     value = os.environ.get("WORKBOOK_CORPUS", "").strip()
     if not value:
         return None
-    return [Path(p).expanduser() for p in value.split(os.pathsep) if p.strip()]
+    # A relative path is relative to where the user typed it: the shell's PWD (a notebook kernel runs in
+    # notebooks/, but inherits the PWD of the `make lab` or `jupyter` command that started it).
+    base = Path(os.environ.get("PWD") or os.getcwd())
+    return [(base / Path(p).expanduser()) for p in value.split(os.pathsep) if p.strip()]

@@ -176,6 +176,15 @@ class Gazetteer:
             raise KeyError(f"`group_id` must be a gazetteer id; got {group_id!r}.")
         return self._lineage[group_id]
 
+    def lineage_name(self, group_id: str) -> str:
+        """The display name of ``group_id``'s lineage: the name of its latest member (the one founded last,
+        the last in the file on a tie), so a collapsed lineage is shown under its current name (Nusra ->
+        Jabhat Fateh al-Sham -> HTS is shown as HTS's name)."""
+        root = self.lineage_root(group_id)
+        members = [g for g in self.groups.values() if self._lineage[g.id] == root]
+        latest = max(enumerate(members), key=lambda x: ((x[1].founded or ""), x[0]))[1]
+        return latest.name
+
     def _root(self, gid: str) -> str:
         seen = [gid]
         while self.groups[seen[-1]].predecessor:
@@ -765,7 +774,7 @@ def mention_counts(mentions: pd.DataFrame, *, gazetteer: Gazetteer | None = None
         if gazetteer is None:
             raise ValueError("`collapse_lineage=True` needs `gazetteer` to map groups to their lineage root.")
         root = m["group_id"].map(gazetteer.lineage_root)
-        m = m.assign(group_id=root, group_name=root.map(lambda g: gazetteer[g].name),
+        m = m.assign(group_id=root, group_name=root.map(gazetteer.lineage_name),
                      group_kind=root.map(lambda g: gazetteer[g].kind))
     cols = ["group_id", "group_name", "group_kind", "n_mentions", "n_documents", "aliases"]
     if m.empty:

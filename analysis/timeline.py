@@ -12,42 +12,113 @@ from .comention import LEVELS
 from .groups import Gazetteer, lineage_map
 from .relations import POLARITIES
 
-__all__ = ["TimeSeries", "choose_freq", "mentions_over_time", "comentions_over_time"]
+__all__ = ["FREQS", "FREQ_NAMES", "TimeSeries", "choose_freq", "documents_per_period", "rank_pairs", "network_periods",
+           "mentions_over_time", "comentions_over_time"]
 
 
 class TimeSeries(NamedTuple):
     """``dated``: counts per period; ``undated``: the rows of documents without a usable date (never
-    guessed); ``documents``: per period, the documents behind ``dated`` by date provenance (period,
-    n_documents, n_explicit, n_inferred, n_curated)."""
+    guessed); ``documents``: every period of the corpus's dated span with its documents by date provenance
+    (period, n_documents, n_explicit, ...; 0 documents: a gap, see ``documents_per_period``)."""
 
     dated: pd.DataFrame
     undated: pd.DataFrame
     documents: pd.DataFrame
 
 
-def choose_freq(documents: pd.DataFrame, *, date_column: str = "published", max_months: int = 24) -> str:
-    """'M' when the dated documents span at most ``max_months`` months, else 'Q'."""
-    dates = pd.to_datetime(documents[date_column], errors="coerce").dropna()
+#: Period lengths, finest first, and their names in prose.
+FREQS = ("D", "W", "M", "Q", "Y")
+FREQ_NAMES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+def choose_freq(documents: pd.DataFrame, *, date_column: str = "published", max_periods: int = 40) -> str:
+    """The finest period ('D', 'W', 'M', 'Q' or 'Y') that spans the dated documents in at most
+    ``max_periods`` periods: one week of news by day, two years by month, a decade by quarter. 'M' when no
+    document is dated."""
+    require_table(documents, [date_column], "documents")
+    if not isinstance(max_periods, int) or isinstance(max_periods, bool) or max_periods < 2:
+        raise ValueError(f"`max_periods` must be a whole number of 2 or more; got {max_periods!r}")
+    dates = _usable_dates(documents, date_column).dropna()
     if dates.empty:
         return "M"
-    span = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month
-    return "M" if span <= max_months else "Q"
+    lo, hi = dates.min(), dates.max()
+    for freq in FREQS:
+        if (hi.to_period(freq) - lo.to_period(freq)).n + 1 <= max_periods:
+            return freq
+    return "Y"
 
 
-def _documents_per_period(dated: pd.DataFrame) -> pd.DataFrame:
+def _usable_dates(documents: pd.DataFrame, date_column: str) -> pd.Series:
+    """The dates a timeline may use: parsed, and NaT where the provenance says 'unknown'."""
+    dates = pd.to_datetime(documents[date_column], errors="coerce")
+    prov_col = f"{date_column}_provenance"
+    if prov_col in documents.columns:
+        dates = dates.where(~(documents[prov_col].isna() | (documents[prov_col] == "unknown")))
+    return dates
+
+
+def documents_per_period(documents: pd.DataFrame, *, freq: str, date_column: str = "published") -> pd.DataFrame:
+    """Every period from the first to the last dated document, with the corpus's documents in it (period,
+    n_documents and n_<provenance>); a period with ``n_documents == 0`` has no document at all and is drawn as
+    a gap, never as zero mentions."""
+    freq = _check_freq(freq)
+    require_table(documents, ["doc_id", date_column], "documents")
+    dates = _usable_dates(documents, date_column)
+    prov_col = f"{date_column}_provenance"
+    frame = pd.DataFrame({"doc_id": documents["doc_id"].to_numpy(), "_date": dates.to_numpy(),
+                          "provenance": (documents[prov_col].astype(object).to_numpy() if prov_col in documents.columns
+                                         else "unknown")})
+    frame = frame[frame["_date"].notna()]
+    if frame.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "n_documents": pd.Series(dtype="int64")})
+    frame["period"] = frame["_date"].dt.to_period(freq).dt.start_time
+    counts = _pivot_provenance(frame, ["period"], "n_documents").set_index("period")
+    full = pd.period_range(frame["_date"].min().to_period(freq), frame["_date"].max().to_period(freq), freq=freq)
+    counts = counts.reindex(full.start_time, fill_value=0)
+    counts.index.name = "period"
+    return counts.reset_index()
+
+
+def rank_pairs(dated: pd.DataFrame) -> pd.DataFrame:
+    """Pairs ranked by evidence: units reporting cooperation or conflict first, then all units, then
+    documents; names only break exact ties. Columns: group_a, group_b (and their names when given),
+    n_relation (non-neutral units), n_units, n_documents, rank (1 = most evidence)."""
+    require_table(dated, ["group_a", "group_b", "n_units", "n_documents"], "dated")
+    keys = [c for c in ("group_a", "group_b", "group_a_name", "group_b_name") if c in dated.columns]
+    rel_cols = [c for c in ("n_coop", "n_conflict", "n_mixed") if c in dated.columns]
+    d = dated.assign(n_relation=dated[rel_cols].sum(axis=1) if rel_cols else 0)
+    out = d.groupby(keys, as_index=False)[["n_relation", "n_units", "n_documents"]].sum()
+    out = out.sort_values(["n_relation", "n_units", "n_documents", *keys],
+                          ascending=[False, False, False] + [True] * len(keys), kind="stable").reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def network_periods(dated: pd.DataFrame, *, max_periods: int = 4) -> tuple[list[pd.Timestamp], list[pd.Timestamp]]:
+    """(shown, omitted): the ``max_periods`` periods with the most evidence (non-neutral units, then units),
+    in time order, and the other periods that have co-mentions, in time order."""
     if dated.empty:
-        return pd.DataFrame(columns=["period", "n_documents"])
-    docs = dated.drop_duplicates("doc_id")
-    out = _pivot_provenance(docs, ["period"], "n_documents")
-    return out.sort_values("period").reset_index(drop=True)
+        return [], []
+    rel_cols = [c for c in ("n_coop", "n_conflict", "n_mixed") if c in dated.columns]
+    per = dated.assign(n_relation=dated[rel_cols].sum(axis=1) if rel_cols else 0).groupby("period")[
+        ["n_relation", "n_units"]].sum()
+    per = per.sort_values(["n_relation", "n_units"], ascending=False, kind="stable")
+    return ([pd.Timestamp(p) for p in sorted(per.index[:max_periods])],
+            [pd.Timestamp(p) for p in sorted(per.index[max_periods:])])
 
 
-_FREQS = {"M": "M", "ME": "M", "MS": "M", "Q": "Q", "QE": "Q", "QS": "Q", "Y": "Y", "YE": "Y", "A": "Y"}
+def _check_freq(freq: object) -> str:
+    if freq not in _FREQS:
+        raise ValueError(f"`freq` must be one of {', '.join(repr(f) for f in FREQS)}; got {freq!r}.")
+    return _FREQS[freq]
+
+
+_FREQS = {"D": "D", "W": "W", "M": "M", "ME": "M", "MS": "M", "Q": "Q", "QE": "Q", "QS": "Q", "Y": "Y", "YE": "Y",
+          "A": "Y"}
 
 
 def _dates(frame: pd.DataFrame, documents: pd.DataFrame, freq: str, date_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if freq not in _FREQS:
-        raise ValueError(f"`freq` must be one of 'M', 'Q', 'Y'; got {freq!r}.")
+    freq = _check_freq(freq)
     require_table(documents, ["doc_id", date_column], "documents")
     prov_col = f"{date_column}_provenance"
     docs = documents[["doc_id", date_column] + ([prov_col] if prov_col in documents.columns else [])].copy()
@@ -58,7 +129,7 @@ def _dates(frame: pd.DataFrame, documents: pd.DataFrame, freq: str, date_column:
     merged = frame.merge(docs[["doc_id", "_date", "provenance"]], on="doc_id", how="left")
     undated = merged[merged["_date"].isna()].drop(columns="_date").reset_index(drop=True)
     dated = merged[merged["_date"].notna()].copy()
-    dated["period"] = dated["_date"].dt.to_period(_FREQS[freq]).dt.start_time
+    dated["period"] = dated["_date"].dt.to_period(freq).dt.start_time
     return dated, undated
 
 
@@ -84,11 +155,12 @@ def mentions_over_time(mentions: pd.DataFrame, documents: pd.DataFrame, *, freq:
         if gazetteer is None:
             raise ValueError("`collapse_lineage=True` needs `gazetteer`.")
         m["group_id"] = m["group_id"].map(lineage_map(gazetteer, collapse=True))
-        m["group_name"] = m["group_id"].map({g: gazetteer.groups[g].name for g in gazetteer.groups})
+        m["group_name"] = m["group_id"].map(gazetteer.lineage_name)
     dated, undated = _dates(m, documents, freq, date_column)
     cols = ["period", "group_id", "group_name", "n_mentions", "n_documents"]
     if dated.empty:
-        return TimeSeries(pd.DataFrame(columns=cols), undated, _documents_per_period(dated))
+        return TimeSeries(pd.DataFrame(columns=cols), undated,
+                          documents_per_period(documents, freq=freq, date_column=date_column))
     if "group_name" not in dated.columns:
         dated["group_name"] = dated["group_id"]
     keys = ["period", "group_id", "group_name"]
@@ -96,7 +168,7 @@ def mentions_over_time(mentions: pd.DataFrame, documents: pd.DataFrame, *, freq:
     docs = dated.drop_duplicates(["doc_id", *keys])
     out = n.merge(_pivot_provenance(docs, keys, "n_documents"), on=keys)
     return TimeSeries(out.sort_values(["period", "group_id"]).reset_index(drop=True), undated,
-                      _documents_per_period(dated))
+                      documents_per_period(documents, freq=freq, date_column=date_column))
 
 
 def comentions_over_time(comentions: pd.DataFrame, documents: pd.DataFrame, *, freq: str = "M",
@@ -117,7 +189,8 @@ def comentions_over_time(comentions: pd.DataFrame, documents: pd.DataFrame, *, f
     keys = ["period", "group_a", "group_b", "group_a_name", "group_b_name"]
     cols = keys + ["n_documents", "n_units", *[f"n_{p}" for p in POLARITIES], "polarity"]
     if dated.empty:
-        return TimeSeries(pd.DataFrame(columns=cols), undated, _documents_per_period(dated))
+        return TimeSeries(pd.DataFrame(columns=cols), undated,
+                          documents_per_period(documents, freq=freq, date_column=date_column))
     units = dated.groupby(keys).size().rename("n_units")
     pol = dated.groupby(keys)["polarity"].value_counts().unstack(fill_value=0)
     pol = pol.reindex(columns=list(POLARITIES), fill_value=0).add_prefix("n_")
@@ -129,4 +202,4 @@ def comentions_over_time(comentions: pd.DataFrame, documents: pd.DataFrame, *, f
     front = cols
     rest = [x for x in out.columns if x not in front]
     return TimeSeries(out[front + rest].sort_values(["period", "group_a", "group_b"]).reset_index(drop=True), undated,
-                      _documents_per_period(dated))
+                      documents_per_period(documents, freq=freq, date_column=date_column))

@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     from .topics import TopicResult
 
-FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
+FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 UNKNOWN = "(unknown)"
 
 

@@ -51,7 +51,16 @@ from .text import paragraph_spans, tokenize
 STOPWORDS_EXTRA = config.REFERENCE_DIR / "stopwords_extra.txt"
 UNITS = ("document", "paragraph")
 CRITERIA = ("combined", "stability", "silhouette")
-DEFAULT_K_RANGE = range(2, 13)
+DEFAULT_K_RANGE = None  # scaled to the corpus: see default_k_range
+STABLE = 0.8  # split-half ARI from which a k counts as stable
+K_FLAGS = ("upper edge", "lower edge", "no stable k above 2")
+
+
+def default_k_range(n: int) -> range:
+    """Candidate k for ``n`` units: 2 up to about sqrt(n) (at least 12, at most 30), and never above n / 8,
+    so that each half-sample still gives clusters of a few units."""
+    top = min(max(12, round(n ** 0.5)), 30, max(2, n // 8))
+    return range(2, top + 1)
 
 
 @lru_cache(maxsize=4)
@@ -306,7 +315,7 @@ def _check_k_range(k_range: object, n: int, *, warn: bool = True) -> list[int]:
 
 
 def cluster(documents: pd.DataFrame | Vectors, *, k: int | None = None, unit: str | None = None,
-            random_state: int = 0, k_range: Iterable[int] = DEFAULT_K_RANGE, criterion: str = "combined",
+            random_state: int = 0, k_range: Iterable[int] | None = DEFAULT_K_RANGE, criterion: str = "combined",
             gazetteer: Any = None, stop_words: Iterable[str] | None = None, min_df: int | float | None = None,
             max_df: int | float | None = None, n_components: int | None = None, include_title: bool | None = None,
             n_init: int = 50, n_top_terms: int = 10, sample_size: int = 4000, fit_sample: int = 20_000,
@@ -316,8 +325,11 @@ def cluster(documents: pd.DataFrame | Vectors, *, k: int | None = None, unit: st
     documents: the documents table, or :class:`Vectors` from :func:`vectorize` (then the text options
     ``unit``, ``gazetteer``, ``stop_words``, ``min_df``, ``max_df``, ``n_components``, ``include_title``
     are those of the vectors). k: the number of clusters, or None to choose it from ``k_range`` by
-    ``criterion`` ("combined", "stability" or "silhouette") on at most ``sample_size`` units; k above
-    units / 8 is left out (silently for the default range, with a warning for one you give).
+    ``criterion`` ("combined", "stability" or "silhouette") on at most ``sample_size`` units. ``k_range``
+    None (the default) tries ``default_k_range(units)`` and, when the best k is the largest tried, widens the
+    range once (up to twice as far, at most units / 8 and 60); a range you give is used as it is (k above
+    units / 8 left out with a warning). ``params["k_flags"]`` says when the chosen k lies at an edge of the
+    range tried or when no k above 2 is stable (``STABLE``): then the corpus has no clear number of topics.
     ``n_stability`` refits with other seeds measure ``scores["stability"]`` (0 skips it).
     """
     if criterion not in CRITERIA:
@@ -344,16 +356,34 @@ def cluster(documents: pd.DataFrame | Vectors, *, k: int | None = None, unit: st
         vectors = vectorize(documents, random_state=random_state, **opts)
     z, n = vectors.embedding, vectors.embedding.shape[0]
     if k is None:
+        auto = k_range is None
         with threadpool_limits(1):  # many small fits: one thread each is faster, and safe on busy cores
-            ks = _check_k_range(k_range, n, warn=k_range is not DEFAULT_K_RANGE)  # the default adapts silently
+            ks = list(default_k_range(n)) if auto else _check_k_range(k_range, n)
             curve = _k_curve(z, ks, random_state=random_state, sample_size=sample_size)
-        k = int(curve.loc[curve[criterion].idxmax(), "k"])
+            k = int(curve.loc[curve[criterion].idxmax(), "k"])
+            widened = None
+            limit = min(2 * max(ks), max(2, n // 8), 60)
+            if auto and k == max(ks) and limit > max(ks):  # the best k is the largest tried: look further
+                more = list(range(max(ks) + 1, limit + 1))
+                curve = pd.concat([curve, _k_curve(z, more, random_state=random_state, sample_size=sample_size)],
+                                  ignore_index=True)
+                widened = (max(ks), limit)
+                k = int(curve.loc[curve[criterion].idxmax(), "k"])
         curve["chosen"] = curve["k"] == k
+        flags = []
+        if k == curve["k"].max():
+            flags.append("upper edge")
+        if k == curve["k"].min():
+            flags.append("lower edge")
+        if (curve["k"] > 2).any() and not (curve.loc[curve["k"] > 2, "stability"] >= STABLE).any():
+            flags.append("no stable k above 2")
+        k_notes = {"flags": flags, "widened": widened}
     else:
         k = _check_k(k, n)
-        if k_range is not DEFAULT_K_RANGE:
+        if k_range is not None:
             warnings.warn(f"k={k} given, so k_range is ignored.", stacklevel=2)
         curve = pd.DataFrame(columns=["k", "stability", "silhouette", "combined", "chosen"])
+        k_notes = {"flags": [], "widened": None}
     with threadpool_limits(1 if n <= fit_sample else None):
         labels, centres = _kmeans(z, k, random_state, n_init, fit_sample)
         refits = [_kmeans(z, k, random_state + i + 1, n_init, fit_sample)[0] for i in range(n_stability)]
@@ -381,9 +411,45 @@ def cluster(documents: pd.DataFrame | Vectors, *, k: int | None = None, unit: st
               "stability": float(np.mean([adjusted_rand_score(labels, r) for r in refits])) if refits else np.nan,
               "n_units": int(n), "n_terms": int(len(vectors.terms))}
     params = {**vectors.params, "criterion": criterion, "n_init": n_init, "k_chosen_from": list(curve["k"]),
-              "seed": random_state}
+              "seed": random_state, "k_flags": k_notes["flags"], "k_widened": k_notes["widened"]}
     return TopicResult(assignments=assignments, terms=terms, k=k, k_curve=curve, scores=scores, clusters=clusters,
                        coords=coords, unit=vectors.unit, params=params, skipped=vectors.skipped)
+
+
+def describe_k_choice(result: TopicResult) -> list[str]:
+    """Sentences that say how k was chosen and what the curve shows, computed from ``result.k_curve`` (empty
+    when k was given)."""
+    c = result.k_curve
+    if c.empty:
+        return [f"k = {result.k} was given, not chosen from the data."]
+    c = c.astype({"k": int, "stability": float, "silhouette": float, "combined": float})
+    lo, hi = int(c["k"].min()), int(c["k"].max())
+    crit = result.params.get("criterion", "combined")
+    how = {"combined": "the product of split-half stability and silhouette", "stability": "split-half stability",
+           "silhouette": "silhouette"}[crit]
+    out = [f"k = {result.k} was chosen from k = {lo}–{hi} ({result.scores['n_units']:,} units) by {how}."]
+    widened = result.params.get("k_widened")
+    if widened:
+        out.append(f"The best k was the largest of the first range (2–{widened[0]}), so the range was widened to "
+                   f"{widened[1]}.")
+    st, si = c.set_index("k")["stability"], c.set_index("k")["silhouette"]
+    out.append(f"Stability is highest at k = {st.idxmax()} ({st.max():.2f}) and lowest at k = {st.idxmin()} "
+               f"({st.min():.2f}); silhouette goes from {si.iloc[0]:.2f} at k = {lo} to {si.iloc[-1]:.2f} at k = {hi}, "
+               f"highest at k = {si.idxmax()} ({si.max():.2f}).")
+    flags = result.params.get("k_flags", [])
+    above2 = c[c["k"] > 2]
+    if "no stable k above 2" in flags and len(above2):
+        best = above2.loc[above2["stability"].idxmax()]
+        out.append(f"No k above 2 reaches stability {STABLE} (the best is {best['stability']:.2f} at k = {int(best['k'])}): "
+                   "the corpus has no clear number of topics, so treat k as a zoom level and compare neighbours "
+                   "(`topics.cluster(vectors, k=...)`).")
+    if "upper edge" in flags:
+        out.append(f"The chosen k is the largest tried ({hi}): the data may support more topics than the range allows.")
+    if "lower edge" in flags and len(above2):
+        alt = above2.loc[above2[crit].idxmax()]
+        out.append(f"k = 2 is the coarsest possible split; the best k above 2 is k = {int(alt['k'])} "
+                   f"({crit} {alt[crit]:.3f} against {c.loc[c['k'] == result.k, crit].item():.3f}).")
+    return out
 
 
 def evaluate(result: TopicResult, labels: pd.Series | dict | Iterable) -> dict:
@@ -408,5 +474,5 @@ def evaluate(result: TopicResult, labels: pd.Series | dict | Iterable) -> dict:
 
 from .topic_tables import representatives, summary, topics_by, topics_over_time  # noqa: E402
 
-__all__ = ["cluster", "vectorize", "evaluate", "default_stop_words", "npmi", "TopicResult", "Vectors",
+__all__ = ["cluster", "vectorize", "evaluate", "describe_k_choice", "default_k_range", "default_stop_words", "npmi", "TopicResult", "Vectors",
            "TermAnalyzer", "topics_by", "topics_over_time", "representatives", "summary"]

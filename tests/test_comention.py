@@ -270,5 +270,44 @@ def test_over_time_keeps_undated_apart(gaz, seeds):
     assert hts_2018["n_mentions"].item() == (mentions["doc_id"].eq("003_5d8a2d34b2c5a701")
                                               & mentions["group_id"].isin(["hts", "nusra"])).sum()
     assert hts_2018["n_curated"].item() == 1
-    with pytest.raises(ValueError, match="`freq` must be one of 'M', 'Q', 'Y'; got 'W'"):
-        timeline.comentions_over_time(c, docs, freq="W")
+    with pytest.raises(ValueError, match="`freq` must be one of 'D', 'W', 'M', 'Q', 'Y'; got 'H'"):
+        timeline.comentions_over_time(c, docs, freq="H")
+    # every quarter from 2015Q2 to 2018Q2 is listed; the quarters without a document are gaps (0), not dropped
+    per = ts.documents.set_index("period")["n_documents"]
+    assert len(per) == 13 and per.sum() == 3 and (per == 0).sum() == 10
+
+
+@pytest.mark.parametrize("dates, freq", [
+    (["2018-04-09", "2018-04-14"], "D"),                 # one week of news: days
+    (["2018-04-01", "2018-06-30"], "W"),                 # a quarter: weeks (13)
+    (["2016-01-15", "2017-06-01"], "M"),                 # 18 months
+    (["2011-03-01", "2018-12-01"], "Q"),                 # FA-KES's span: 32 quarters
+    (["1991-01-01", "2018-12-01"], "Y"),                 # 28 years
+    ([None, None], "M"),                                 # nothing dated: the default
+])
+def test_choose_freq_fits_the_span(dates, freq):
+    docs = pd.DataFrame({"published": pd.to_datetime(dates), "published_provenance": ["explicit"] * len(dates)})
+    assert timeline.choose_freq(docs) == freq
+
+
+def test_choose_freq_ignores_unknown_provenance():
+    docs = pd.DataFrame({"published": pd.to_datetime(["2001-09-11", "2018-04-10", "2018-04-12"]),
+                         "published_provenance": ["unknown", "explicit", "explicit"]})
+    assert timeline.choose_freq(docs) == "D"
+
+
+def test_rank_pairs_puts_relations_before_alphabet():
+    dated = pd.DataFrame({"group_a": ["a", "a", "b", "c"], "group_b": ["b", "c", "c", "d"],
+                          "n_units": [3, 3, 5, 1], "n_documents": [3, 3, 2, 1],
+                          "n_coop": [0, 2, 0, 0], "n_conflict": [0, 0, 1, 1], "n_mixed": [0, 0, 0, 0]})
+    ranked = timeline.rank_pairs(dated)
+    assert list(zip(ranked["group_a"], ranked["group_b"])) == [("a", "c"), ("b", "c"), ("c", "d"), ("a", "b")]
+    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_network_periods_names_the_omitted():
+    dated = pd.DataFrame({"period": pd.to_datetime(["2014-01-01", "2015-01-01", "2016-01-01", "2017-01-01"]),
+                          "n_units": [10, 2, 5, 1], "n_coop": [0, 2, 1, 0], "n_conflict": [1, 0, 3, 0],
+                          "n_mixed": [0, 0, 0, 0]})
+    shown, omitted = timeline.network_periods(dated, max_periods=2)
+    assert [p.year for p in shown] == [2015, 2016] and [p.year for p in omitted] == [2014, 2017]

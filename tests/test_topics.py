@@ -103,12 +103,29 @@ def test_npmi_extremes_and_independence():
     assert topics.npmi(b, [0, 3]) == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.parametrize("n, top", [(44, 5), (120, 12), (400, 20), (789, 28), (2088, 30), (100_000, 30)])
+def test_default_k_range_scales_with_the_corpus(n, top):
+    assert topics.default_k_range(n) == range(2, top + 1)
+
+
+def test_k_at_the_edge_is_flagged_and_the_range_widened(synth):
+    docs, truth, _ = synth
+    v = topics.vectorize(docs, random_state=0)
+    # a range you give is used as it is: k = 2 at its lower edge is flagged, with the best k above 2 named
+    r = topics.cluster(v, k_range=[2], n_stability=0)
+    assert r.params["k_flags"] == ["upper edge", "lower edge"]
+    r = topics.cluster(v, k_range=[2, 3], n_stability=0)
+    assert r.k == 3 and r.params["k_flags"] == ["upper edge"]
+    assert "The chosen k is the largest tried (3)" in " ".join(topics.describe_k_choice(r))
+
+
 def test_synthetic_topics_are_found_with_k_chosen_from_the_data(synth):
     docs, truth, r = synth
     assert r.k == 3
     assert topics.evaluate(r, truth) == {"nmi": pytest.approx(1.0), "ari": pytest.approx(1.0), "n": 120}
     assert r.k_curve.loc[r.k_curve["chosen"], "k"].tolist() == [3]
-    assert r.k_curve["k"].tolist() == list(range(2, 13))
+    assert r.k_curve["k"].tolist() == list(range(2, 13))  # 120 units: k up to 12
+    assert r.params["k_flags"] == [] and r.params["k_widened"] is None
     assert r.scores["stability"] == pytest.approx(1.0) and r.scores["coherence"] > 0.3
     assert 0 < r.scores["silhouette"] <= 1
     # each cluster is labelled by its own vocabulary (c-TF-IDF), filler words never lead
@@ -222,8 +239,8 @@ def test_bad_inputs(synth, seed_result):
         topics.cluster(docs.head(2))
     with pytest.raises(ValueError, match="`by` must be a column of documents, e.g. one of 'publisher'.*got 'site'"):
         topics.topics_by(r, docs, by="site")
-    with pytest.raises(ValueError, match="`freq` must be one of 'M', 'Q', 'Y'.*got 'W'"):
-        topics.topics_over_time(r, docs, freq="W")
+    with pytest.raises(ValueError, match="`freq` must be one of 'D', 'W', 'M', 'Q', 'Y'.*got 'H'"):
+        topics.topics_over_time(r, docs, freq="H")
     with pytest.raises(ValueError, match="`labels` has no label for 40 unit"):
         topics.evaluate(r, truth[truth != "aid"])
     with pytest.raises(ValueError, match="one label per unit \\(120\\); got 3"):
@@ -333,8 +350,11 @@ def test_bbc_same_clusters_for_every_seed(bbc, bbc_k5):
 def test_bbc_k_chosen_from_the_data(bbc, bbc_vectors):
     r = topics.cluster(bbc_vectors, random_state=0)
     assert topics.evaluate(r, bbc[1])["nmi"] > 0.8, r.k_curve
-    assert r.k_curve["k"].tolist() == list(range(2, 13)) and r.k_curve["chosen"].sum() == 1
-    assert r.k == r.k_curve.loc[r.k_curve["combined"].idxmax(), "k"]
+    assert r.k_curve["k"].tolist() == list(range(2, 31)) and r.k_curve["chosen"].sum() == 1  # 2,088 units
+    assert r.k == r.k_curve.loc[r.k_curve["combined"].idxmax(), "k"] == 5
+    assert r.params["k_flags"] == []  # a clear peak: k = 5 is stable (the five BBC sections)
+    text = " ".join(topics.describe_k_choice(r))
+    assert "k = 5 was chosen from k = 2–30 (2,088 units)" in text and "no clear number" not in text
     assert r.scores["stability"] > 0.99 and r.scores["coherence"] > 0.1 and r.scores["silhouette"] > 0.05
     # topic labels name the classes: each cluster's top terms are its class's words
     top = r.top_terms(10)

@@ -14,7 +14,9 @@ def plot_lengths(documents: pd.DataFrame, *, ax=None, max_docs: int = 40):
     ``max_docs`` documents, a histogram of body lengths instead."""
     fig, ax = figure_for(ax, (8, 0.35 * min(len(documents), max_docs) + 1.2))
     if len(documents) <= max_docs:
-        labels = documents["doc_id"].astype(str)
+        titles = documents["title"].fillna("").astype(str) if "title" in documents else documents["doc_id"].astype(str)
+        labels = [(t if len(t) <= 40 else t[:39] + "…") or str(d) for t, d in zip(titles, documents["doc_id"])]
+        labels = [f"{lab} [{k}]" if labels.count(lab) > 1 else lab for k, lab in enumerate(labels)]
         ax.barh(labels, documents["n_words"], color="#4c72b0", label="article body")
         ax.barh(labels, documents["n_comment_words"], left=documents["n_words"], color="#dd8452",
                 label="reader comments")
