@@ -310,7 +310,8 @@ class Gazetteer:
         for gid, head in demonyms:
             keys = [(f"{head} {' '.join(normalise(sfx).split())}", len(head)) for sfx in self.compound_suffixes]
             keys += [(f"{head} and {other} {noun}", -len(head)) for other in seconds if other != head for noun in nouns]
-            if self.groups[gid].kind == "foreign_state":  # "a Russian deadline", "the Turkish city of Gaziantep"
+            g = self.groups[gid]  # a foreign state named by its bare name: "a Russian deadline", "the Turkish city of"
+            if g.kind == "foreign_state" and normalise(g.name) in {normalise(a) for a in g.aliases}:
                 keys += [(f"{head} {' '.join(normalise(sn).split())}", -len(head)) for sn in self.state_nouns]
             for key, h in keys:
                 if key not in owner and key not in forms and self._automaton.get(key, None) is None:

@@ -396,6 +396,7 @@ def test_not_yaml(tmp_path):
         ("Russian and regime warplanes", [("Russian", "russia"), ("regime warplanes", "syrian_state")]),
         ("despite a Russian deadline, the Turkish city of Gaziantep", [("Russian", "russia"), ("Turkish", "turkey")]),
         ("the Syrian city of Aleppo and Syrian refugees", []),
+        ("the Iraqi city of Ramadi; Title 17 U.S.C. Section 107", []),
         # the state by its capital or its army
         ("Moscow has countered that Ankara and Tehran agreed", [("Moscow", "russia"), ("Ankara", "turkey"), ("Tehran", "iran")]),
         ("the Washington Post and the Moscow Times reported", []),
