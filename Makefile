@@ -9,7 +9,7 @@ FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PYTHONHASHSEED := 0
 
-.PHONY: help env data report notebooks test unit nbval matrix smoke lab bench clean
+.PHONY: help env data report notebooks test unit nbval matrix smoke browser browser-deps lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,13 +38,13 @@ notebooks: data ## re-execute the notebooks in place (stored outputs come from o
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
 	  --ExecutePreprocessor.timeout=1200 $(NOTEBOOKS)
 
-test: unit nbval matrix smoke ## unit tests, nbval, every notebook on generated corpora, and a smoke run on FA-KES
+test: unit nbval matrix smoke browser ## unit tests, nbval, every notebook on generated corpora, a smoke run on FA-KES, browser tests
 
 unit: env ## unit tests only
-	$(PY) -m pytest tests -q -m "not notebooks"
+	$(PY) -m pytest tests -q -m "not notebooks" --ignore=tests/browser
 
 matrix: env ## every notebook on generated corpora (empty, one document, one outlet, undated, no mentions, mixed, ...)
-	$(PY) -m pytest tests -q -m notebooks
+	$(PY) -m pytest tests -q -m notebooks --ignore=tests/browser
 
 nbval: env ## nbval (lax) over every notebook on the seed corpus
 	$(PY) -m pytest -q --nbval-lax --nbval-current-env notebooks
@@ -53,6 +53,14 @@ smoke: env ## run every notebook on FA-KES (../shared) in smoke mode, as HTML re
 	@if [ -f "$(FAKES)" ]; then \
 	  $(PY) -m analysis.publish --corpus "$(FAKES)" --smoke --out build/smoke && echo "smoke: every notebook ran on FA-KES"; \
 	else echo "smoke: skipped, FA-KES not found at $(FAKES) (the shared corpora live beside the project)"; fi
+
+browser-deps: ## Debian's chromium for the browser tests, installed when missing (apt-get; sudo when not root)
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium (browser tests)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+browser: env browser-deps ## browser tests in headless Chromium: every HTML report offline, notebook 02 in JupyterLab
+	$(PY) -m pytest tests/browser -q
 
 lab: env ## open JupyterLab on the notebooks (CORPUS=path to explore yours)
 	$(if $(CORPUS),WORKBOOK_CORPUS="$(abspath $(CORPUS))") $(VENV)/bin/jupyter lab notebooks

@@ -15,6 +15,8 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+# <corpus name>.csv: the analyst's relation corrections (``WORKBOOK_CORRECTIONS_DIR`` overrides the folder)
+CORRECTIONS_DIR = Path(os.environ.get("WORKBOOK_CORRECTIONS_DIR") or DATA_DIR / "annotations" / "corrections")
 SHARED_CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
 FAKES_CSV = SHARED_CORPUS_DIR / "fakes" / "FA-KES-Dataset.csv"
 BBC_DIR = SHARED_CORPUS_DIR / "bbc"

@@ -106,7 +106,7 @@ def overview_findings(documents: pd.DataFrame, rejects: pd.DataFrame) -> list[st
         out.append(f"**No document is dated**: timelines in notebooks 02 and 03 have nothing to show.")
     with_comments = int((documents["n_comment_words"] > 0).sum())
     if with_comments:
-        out.append(f"{plural(with_comments, 'document')} carry reader comments "
+        out.append(f"{plural(with_comments, 'document')} {'carries' if with_comments == 1 else 'carry'} reader comments "
                    f"({int(documents['n_comment_words'].sum()):,} words), kept apart from the article bodies.")
     lines = documents["boilerplate"].fillna("").str.split("\n").explode()
     lines = lines[lines.str.strip().ne("")]

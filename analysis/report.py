@@ -72,6 +72,7 @@ class Table:
     total: int
     caption: str = ""
     formats: Mapping[str, str] = field(default_factory=dict)
+    full: pd.DataFrame | None = None  # every row, for the interactive view (search, sort, filter)
 
     @property
     def shown(self) -> int:
@@ -96,6 +97,16 @@ class Table:
         return f"{head}{text}\n({self._footer()})"
 
     def _repr_html_(self) -> str:
+        """An interactive table (search, sort, filter; see ``analysis.interactive.tables``) holding every row,
+        paged by the rows the text view shows."""
+        from .interactive.tables import datatable_html
+
+        rows = self.frame if self.full is None else self.full
+        return datatable_html(rows, caption=self.caption, page_length=max(self.shown, 1), footer="" if len(rows) else "no rows",
+                              formatter=format_value, formats=self.formats)
+
+    def static_html(self) -> str:
+        """The table as plain HTML (no script): the rows the text view shows."""
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         numeric = [pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c])
                    for c in self.frame.columns]
@@ -125,7 +136,7 @@ def table(frame: pd.DataFrame, *, columns: Mapping[str, str] | Sequence[str] | N
             frame = frame.rename(columns=dict(columns))
     total = len(frame)
     shown = frame if rows is None else frame.head(rows)
-    return Table(shown.reset_index(drop=True), total, caption, dict(formats or {}))
+    return Table(shown.reset_index(drop=True), total, caption, dict(formats or {}), full=frame.reset_index(drop=True))
 
 
 @dataclass

@@ -43,6 +43,18 @@ OFFTOPIC = [
     "The orchestra announced a season of {n} concerts, most of them free for students.",
     "Farmers said the harvest was the best in {n} years despite a dry spring.",
     "The ministry promised {n} new trains for the coastal line by next summer.",
+    "The museum reopened its ceramics wing after {n} months of repairs to the roof.",
+    "A new bakery chain plans {n} outlets in the suburbs, its founder told investors.",
+    "The football federation fined the club for crowd trouble during the derby.",
+    "Tourism revenue rose by {n} percent as flights from the north resumed.",
+    "The university will offer {n} scholarships in engineering and medicine.",
+    "Dockworkers ended a strike after the port agreed to raise wages.",
+    "The cycling race crossed the mountains in heavy rain on its fourth stage.",
+    "Exporters of citrus fruit complained about delays at the border crossings.",
+    "The film festival opened with a comedy about a family wedding.",
+    "Insurance premiums for small businesses climbed for the {n}th month in a row.",
+    "The city zoo welcomed two lion cubs, the first born there in {n} years.",
+    "Bond yields eased after the treasury sold {n} million in short-term notes.",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 #: Actor names as articles write them (all in the gazetteer).
@@ -98,7 +110,7 @@ def one_outlet_week(folder: Path, *, n: int = 14) -> Path:
     rng = random.Random(2)
     with open(folder / "levant_wire_export.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["id", "headline", "story", "source", "date"])
+        w.writerow(["id", "title", "body", "source", "date"])
         for i in range(n):
             w.writerow([f"lw-{i:03d}", f"Dispatch {i} from the north", article(rng, pairs=_pairs(rng, 2)),
                         "Levant Wire", f"2018-04-{9 + i % 7:02d}"])

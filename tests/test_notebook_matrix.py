@@ -53,7 +53,7 @@ def _text(nb) -> str:
             parts.append(data.get("text/markdown", "") or data.get("text/plain", ""))
             if out.get("output_type") == "error":
                 parts.append("ERROR " + out.get("ename", ""))
-    return "\n".join(parts)
+    return "\n".join(parts).replace("**", "")
 
 
 def _notebooks(matrix, name):
@@ -127,7 +127,7 @@ def test_several_outlets_findings_are_computed(matrix):
         s = c[c["level"] == "sentence"]
         rel = s.assign(r=s["polarity"].ne("neutral")).groupby(["group_a_name", "group_b_name"])["r"].agg(["sum", "size"])
         top = rel.sort_values(["sum", "size"], ascending=False).index[0]
-        assert f"**{top[0]} – {top[1]}**" in texts["02_group_comention_timelines"]
+        assert f"{top[0]} – {top[1]}: named together in" in texts["02_group_comention_timelines"]
 
 
 def test_mixed_formats(matrix):
