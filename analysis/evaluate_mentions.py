@@ -9,7 +9,7 @@ The gold lives in the project as references only (``data/annotations/``):
   ``descriptor``, ``place`` or ``not_actor``), one row per item, side and annotator.
 
 Each row names its sentence (doc_id, section, sentence number), offsets INTO THE SENTENCE, the annotator,
-whether its document is in the held-out split, and ``text_sha1``, a hash of the sentence text. The
+whether its document is in the held-out split, and ``sentence_sha1``, the SHA-1 of the sentence text. The
 evaluation joins them with a build of the corpus (FA-KES from ../shared, the seeds from data/raw): a sentence
 whose hash differs (the text changed since it was annotated) is reported as drift and left out.
 
@@ -34,9 +34,9 @@ __all__ = ["MENTION_REF_COLUMNS", "ROLE_REF_COLUMNS", "GOLD_ROLES", "sha1", "men
            "import_annotations", "attach_sentences", "score_mentions", "score_roles", "Evaluation", "run"]
 
 MENTION_REF_COLUMNS = ["item_id", "doc_id", "section", "sentence", "start", "end", "actor", "role", "annotator",
-                       "heldout", "text_sha1"]
+                       "heldout", "sentence_sha1"]
 ROLE_REF_COLUMNS = ["item_id", "side", "corpus", "doc_id", "section", "sentence", "start", "end", "group_id", "role",
-                    "annotator", "heldout", "text_sha1"]
+                    "annotator", "heldout", "sentence_sha1"]
 GOLD_ROLES = ("actor", "descriptor", "place", "not_actor")
 MENTIONS_FILE = "mentions.csv"
 ROLES_FILE = "mention_roles.csv"
@@ -44,8 +44,9 @@ _KEY = ["doc_id", "section", "sentence"]
 
 
 def sha1(text: str) -> str:
-    """The hash that ties a reference to its sentence text (first 12 hex digits of SHA-1 of the UTF-8 text)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    """The hash that ties a reference to its sentence text: SHA-1 of the UTF-8 text, as in the corrections
+    files (``data/annotations/corrections``)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _actor_id(name: object, gazetteer: Gazetteer, by_name: dict[str, str]) -> str:
@@ -146,12 +147,12 @@ def import_annotations(team_dir: str | Path, *, out_dir: str | Path, gazetteer: 
 def attach_sentences(refs: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(references with their sentence's ``sent_start`` and ``text``, references whose sentence is missing
     or whose text hash differs: the drift). ``sentences`` is a build's sentences table."""
-    require_table(refs, [*_KEY, "text_sha1"], "refs")
+    require_table(refs, [*_KEY, "sentence_sha1"], "refs")
     require_table(sentences, [*_KEY, "start", "text"], "sentences")
     sent = sentences[[*_KEY, "start", "text"]].rename(columns={"start": "sent_start"})
     sent = sent.assign(doc_id=sent["doc_id"].astype(str))
     j = refs.assign(doc_id=refs["doc_id"].astype(str)).merge(sent, on=_KEY, how="left")
-    ok = j["text"].notna() & (j["text"].fillna("").map(sha1) == j["text_sha1"])
+    ok = j["text"].notna() & (j["text"].fillna("").map(sha1) == j["sentence_sha1"])
     return j[ok].reset_index(drop=True), j[~ok].drop(columns=["sent_start", "text"]).reset_index(drop=True)
 
 
