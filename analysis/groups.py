@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .names import fold as _fold, non_ascii, normalise, ordinal_forms, strip_invisible
+from .names import fold as _fold, lower, lower_chars, non_ascii, normalise, ordinal_forms, strip_invisible
 
 __all__ = ["KINDS", "MENTION_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_PREFIX", "GazetteerError", "Group", "Membership",
            "Gazetteer", "normalise", "parse_gazetteer", "load_gazetteer", "lineage_root", "lineage_map",
@@ -322,6 +322,7 @@ class Gazetteer:
         self._word_acronyms = frozenset(self.word_acronyms)
         self._acronym_words = frozenset(n for n in exact_owner if n.isupper())
         self._exclude = tuple(" " + normalise(p).strip() for p in self.exclude_following)
+        self._exclude_initials = frozenset(p[1] for p in self._exclude if len(p) > 1)
         self._shared = {k: tuple(index[g] for g in v) for k, v in shared.items()}
         self._shared_first = frozenset(v[0] for v in self._shared.values())
         self._context = {index[g.id]: tuple(_context_text(c) for c in g.context)
@@ -399,7 +400,9 @@ class Gazetteer:
         return [(int(keep[a]), int(keep[b - 1]) + 1, int(keep[c - 1]) + 1, gi) for a, b, c, gi in found]
 
     def _scan(self, text: str, chars: frozenset[str]) -> list[tuple[int, int, int, int]]:
-        norm = normalise(text, chars=chars)
+        low = lower(text)
+        low_chars = lower_chars(chars)
+        norm = _fold(low, chars=low_chars)
         n = len(norm)
         folded = None
         cands = []
@@ -439,7 +442,7 @@ class Gazetteer:
                     continue
                 if form in self._word_acronyms and self._shouted(text, start, stop):
                     continue
-            if self._exclude and self._excluded(norm, consumed):
+            if self._exclude and norm[consumed + 1:consumed + 2] in self._exclude_initials and self._excluded(norm, consumed):
                 continue
             cands.append((start, stop, consumed, gi))
         hyph = None  # patterns see the text with its hyphens ("regime-held" is not "regime held")
@@ -447,7 +450,7 @@ class Gazetteer:
             pos, last = norm.find(anchor), -1
             while pos != -1:
                 if hyph is None:
-                    hyph = normalise(text, chars=chars, hyphens=True)
+                    hyph = _fold(low, chars=low_chars, hyphens=True)
                 for m in rx.finditer(hyph, max(0, pos - _PATTERN_REACH), min(n, pos + len(anchor) + _PATTERN_REACH)):
                     a, b = m.span()
                     if not (a <= pos < b and a >= last) or (a and _is_word(norm[a - 1])):

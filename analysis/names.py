@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["non_ascii", "normalise", "fold", "strip_invisible", "ordinal_forms"]
+__all__ = ["non_ascii", "normalise", "lower", "lower_chars", "fold", "strip_invisible", "ordinal_forms"]
 
 APOSTROPHES = "’‘ʼ`´′ʻ"
 DASHES = "-‐‑‒–—―"
@@ -109,12 +109,22 @@ def normalise(text: str, *, chars: frozenset[str] | None = None, hyphens: bool =
     """Length-preserving normal form for matching: lower case, accents folded, straight apostrophes,
     hyphens/dashes/white space as spaces (with ``hyphens``: dashes as "-", for rules that tell
     "al-Qaeda-linked" from "al-Qaeda linked")."""
-    low = text.lower()
     if chars is None:
         chars = non_ascii(text)
-    if len(low) != len(text):  # a few characters lower-case to two ("İ"); keep those as they are
+    return fold(lower(text), chars=lower_chars(chars), hyphens=hyphens)
+
+
+def lower(text: str) -> str:
+    """Lower case, length-preserving (the few characters that lower-case to two, "İ", are kept as they are)."""
+    low = text.lower()
+    if len(low) != len(text):
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return fold(low, chars=chars | frozenset(c.lower() for c in chars if len(c.lower()) == 1), hyphens=hyphens)
+    return low
+
+
+def lower_chars(chars: frozenset[str]) -> frozenset[str]:
+    """The non-ASCII characters of ``lower(text)`` given those of ``text``."""
+    return chars | frozenset(c.lower() for c in chars if len(c.lower()) == 1)
 
 
 def _ordinal_word(n: int) -> str | None:

@@ -34,7 +34,7 @@ ROLE_COLUMNS = ["role", "role_cue"]
 RULE_LISTS = ("descriptor_after", "place_after", "place_before", "place_not_before", "place_not_after",
               "descriptor_before")
 _KEY = ["doc_id", "section", "sentence"]
-_REACH = 80  # characters before a mention a `*_before` rule may look at
+_REACH = 40  # characters before a mention a `*_before` rule may look at (the longest cue is shorter)
 _SEP = "\x00"
 
 
