@@ -74,8 +74,9 @@ _NEXT_WORD_RE = re.compile(r"[^\w\x00]*([^\W\d_]+)")
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
 _MAX_VARIANTS = 5000
-_PATTERN_REACH = 160
-_DASH_CHARS = "-‐‑‒–—"  # characters a pattern match may extend on either side of its anchor
+_PATTERN_REACH = 160  # characters a pattern match may extend after its anchor
+_PATTERN_BACK = 60  # ... and before it
+_DASH_CHARS = "-‐‑‒–—"
 _CHUNK_CHARS = 2_000_000
 
 
@@ -137,7 +138,7 @@ class Group:
 @dataclass(frozen=True)
 class Pattern:
     group: str
-    anchor: str
+    anchors: tuple[str, ...]
     regex: str
 
 
@@ -317,6 +318,23 @@ class Gazetteer:
                 if key not in owner and key not in forms and self._automaton.get(key, None) is None:
                     self._automaton.add_word(key, (len(key), index[gid], 0, None, False, h))
                     n_compound += 1
+        # Pattern anchors are keys of the same automaton (value: group index -1 - pattern number), so finding
+        # them costs nothing; an anchor that is also a name is searched for separately.
+        self._patterns, self._anchor_finds = [], []
+        for k, pat in enumerate(self.patterns):
+            if pat.group not in index:
+                raise _fail(f"patterns[{k}]", "group", "the id of a group in this file", pat.group)
+            try:
+                rx = re.compile(pat.regex, re.IGNORECASE)
+            except re.error as exc:
+                raise _fail(f"patterns[{k}]", "regex", f"a valid regular expression ({exc})", pat.regex) from None
+            self._patterns.append((index[pat.group], rx))
+            for anchor in pat.anchors:
+                key = " ".join(normalise(anchor).split())
+                if self._automaton.get(key, None) is None:
+                    self._automaton.add_word(key, (len(key), -1 - k, 0, None, False, 0))
+                else:
+                    self._anchor_finds.append((key, k))
         self._automaton.make_automaton()
         self.n_keys_ = len(owner) + len(forms) + n_compound
         self._word_acronyms = frozenset(self.word_acronyms)
@@ -327,16 +345,6 @@ class Gazetteer:
         self._shared_first = frozenset(v[0] for v in self._shared.values())
         self._context = {index[g.id]: tuple(_context_text(c) for c in g.context)
                          for g in self.groups.values() if g.context}
-        self._patterns = []
-        for k, pat in enumerate(self.patterns):
-            if pat.group not in index:
-                raise _fail(f"patterns[{k}]", "group", "the id of a group in this file", pat.group)
-            try:
-                rx = re.compile(pat.regex, re.IGNORECASE)
-            except re.error as exc:
-                raise _fail(f"patterns[{k}]", "regex", f"a valid regular expression ({exc})", pat.regex) from None
-            anchor = " ".join(normalise(pat.anchor).split())
-            self._patterns.append((index[pat.group], anchor, rx))
 
     def _namesakes(self) -> dict[str, set[str]]:
         """Groups declared to share a name (``same_name_as``, symmetric): id -> the other ids."""
@@ -406,8 +414,12 @@ class Gazetteer:
         n = len(norm)
         folded = None
         cands = []
+        anchors = []
         for end, (klen, gi, allow_s, exact, adjectival, head) in self._automaton.iter(norm):
             start = end - klen + 1
+            if gi < 0:  # the anchor of a pattern
+                anchors.append((start, klen, -1 - gi))
+                continue
             if head:  # a demonym in a compound ("Turkish-backed") or coordinated ("Syrian and Russian jets")
                 h = abs(head)
                 if (start and _is_word(norm[start - 1])) or (head > 0 and text[start + h] not in _DASH_CHARS) or (
@@ -445,22 +457,13 @@ class Gazetteer:
             if self._exclude and norm[consumed + 1:consumed + 2] in self._exclude_initials and self._excluded(norm, consumed):
                 continue
             cands.append((start, stop, consumed, gi))
-        hyph = None  # patterns see the text with its hyphens ("regime-held" is not "regime held")
-        for gi, anchor, rx in self._patterns:  # a literal anchor first (fast), the regex only around it
-            pos, last = norm.find(anchor), -1
+        for key, k in self._anchor_finds:
+            pos = norm.find(key)
             while pos != -1:
-                if hyph is None:
-                    hyph = _fold(low, chars=low_chars, hyphens=True)
-                for m in rx.finditer(hyph, max(0, pos - _PATTERN_REACH), min(n, pos + len(anchor) + _PATTERN_REACH)):
-                    a, b = m.span()
-                    if not (a <= pos < b and a >= last) or (a and _is_word(norm[a - 1])):
-                        continue
-                    c = b + 1 if b < n and norm[b] == "s" and (b + 1 == n or not _is_word(norm[b + 1])) else b
-                    if c < n and _is_word(norm[c]):
-                        continue  # not word-bounded (a bare possessive "s" is allowed: "the armys losses")
-                    cands.append((a, b, c, gi))
-                    last = c
-                pos = norm.find(anchor, pos + 1)
+                anchors.append((pos, len(key), k))
+                pos = norm.find(key, pos + 1)
+        if anchors:
+            cands.extend(self._pattern_matches(text, low, norm, low_chars, sorted(anchors)))
         if len(cands) < 2:
             return cands
         cands.sort(key=lambda c: (c[0], c[0] - c[1]))
@@ -469,6 +472,44 @@ class Gazetteer:
             if c[0] >= last:
                 out.append(c)
                 last = c[2]
+        return out
+
+    def _pattern_matches(self, text: str, low: str, norm: str, low_chars: frozenset[str],
+                         anchors: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Matches of the patterns whose anchors were found at ``anchors`` (start, length, pattern number).
+
+        A match overlaps its anchor and starts at a word at most _PATTERN_BACK characters before it (or inside
+        the anchor): those few
+        starts are tried with an anchored match, farthest first (leftmost wins). Patterns see the text with
+        its hyphens ("regime-held" is not "regime held"); a bare possessive "s" may follow a match."""
+        hyph = _fold(low, chars=low_chars, hyphens=True)
+        n = len(norm)
+        out, last = [], [-1] * len(self._patterns)
+        for pos, alen, k in anchors:
+            gi, rx = self._patterns[k]
+            lo, hi = max(0, pos - _PATTERN_BACK, last[k]), min(n, pos + alen + _PATTERN_REACH)
+            starts = [pos] + [pos + i + 1 for i, ch in enumerate(norm[pos:pos + alen]) if ch == " "]
+            s = pos
+            while True:
+                s = norm.rfind(" ", lo, s)
+                if s < 0:
+                    break
+                starts.append(s + 1)
+            if lo == 0:
+                starts.append(0)
+            for a in sorted(set(starts)):
+                if a < lo or (a and _is_word(norm[a - 1])):
+                    continue
+                m = rx.match(hyph, a, hi)
+                if m is None or m.end() <= pos:
+                    continue
+                b = m.end()
+                c = b + 1 if b < n and norm[b] == "s" and (b + 1 == n or not _is_word(norm[b + 1])) else b
+                if c < n and _is_word(norm[c]):
+                    continue  # not word-bounded (a bare possessive "s" is allowed: "the armys losses")
+                out.append((a, b, c, gi))
+                last[k] = c
+                break
         return out
 
     def scan_many(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -592,11 +633,15 @@ def _parse_patterns(value: object, where: str) -> tuple[Pattern, ...]:
         raise _fail(where, "patterns", "a list of mappings {group, anchor, regex}", value)
     out = []
     for k, p in enumerate(value):
+        anchors = p.get("anchor") if isinstance(p, dict) else None
+        anchors = [anchors] if isinstance(anchors, str) else anchors
         if not isinstance(p, dict) or set(p) != {"group", "anchor", "regex"} or not all(
-                isinstance(v, str) and v.strip() for v in p.values()):
+                isinstance(p[f], str) and p[f].strip() for f in ("group", "regex")) or not (
+                isinstance(anchors, list) and anchors and all(isinstance(a, str) and a.strip() for a in anchors)):
             raise _fail(f"patterns[{k}]", "group/anchor/regex",
-                        "a mapping {group: <id>, anchor: <literal words every match contains>, regex: <regular expression>}", p)
-        out.append(Pattern(p["group"], p["anchor"], p["regex"]))
+                        "a mapping {group: <id>, anchor: <literal words every match contains, or a list of such>, "
+                        "regex: <regular expression>}", p)
+        out.append(Pattern(p["group"], tuple(anchors), p["regex"]))
     return tuple(out)
 
 
