@@ -21,7 +21,8 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from . import __version__, clean, config, ingest, metadata, text
+from . import __version__, clean, config, ingest, metadata, outlets, text
+from .register import apply_registers
 
 #: Bump when the meaning of the tables changes, so old caches are not reused.
 SCHEMA_VERSION = "1"
@@ -29,9 +30,10 @@ PARALLEL_MIN_DOCS = 2000
 PARALLEL_MIN_BYTES = 4_000_000  # raw input size from which worker processes pay off
 CHUNK = 500
 
-DOC_COLUMNS = ["doc_id", "path", "outlet", "publisher", "author", "title", "published", "published_provenance",
-               "republished", "republished_provenance", "url", "curated_fields", "body", "comments", "boilerplate",
-               "n_words", "n_comment_words", "content_hash", "source_hash"]
+DOC_COLUMNS = ["doc_id", "path", "outlet", "outlet_provenance", "outlet_source", "outlet_evidence", "publisher",
+               "author", "title", "published", "published_provenance", "date_source", "date_evidence",
+               "date_conflict", "date_rejected", "republished", "republished_provenance", "url", "curated_fields",
+               "body", "comments", "boilerplate", "n_words", "n_comment_words", "content_hash", "source_hash"]
 SENT_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
 TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
 
@@ -57,7 +59,8 @@ class BuildSummary:
 # --------------------------------------------------------------------------- fingerprints
 
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
-TEXT_MODULES = ("build", "ingest", "clean", "metadata", "text", "config")
+TEXT_MODULES = ("build", "ingest", "decode", "walk", "tables", "htmlpage", "chrome", "clean", "dates", "outlets",
+                "metadata", "register", "text", "config")
 ANALYSIS_MODULES = ("groups", "names", "roles", "relations", "comention")
 ANALYSIS_FILES = ("groups.yaml", "roles.yaml", "relation_cues.yaml")
 
@@ -73,7 +76,7 @@ def _code_digest(modules: Sequence[str] = TEXT_MODULES) -> str:
 
 
 #: Reference files the build reads (others, such as framing.yaml, are read by the analyses that use them).
-BUILD_FILES = ("boilerplate.yaml", "sites.yaml", "columns.yaml", "abbreviations.txt")
+BUILD_FILES = ("boilerplate.yaml", "sites.yaml", "outlets.yaml", "columns.yaml", "abbreviations.txt")
 
 
 def _reference_digest() -> str:
@@ -91,13 +94,14 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
     h = hashlib.sha256()
     for root in raw_paths:
         root = Path(root)
-        h.update(str(root.resolve()).encode())
+        h.update(str(root.resolve()).encode("utf-8", "surrogateescape"))
         if not root.exists():
             h.update(b"missing")
             continue
         for p in ingest.iter_files(root):
             st = p.stat()
-            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            h.update(f"{p.relative_to(root if root.is_dir() else root.parent)}|{st.st_size}|{st.st_mtime_ns}\n"
+                     .encode("utf-8", "surrogateescape"))  # file names need not be valid UTF-8
     h.update(json.dumps(sorted((columns or {}).items())).encode())
     h.update(_reference_digest().encode())
     h.update(_code_digest(TEXT_MODULES + ANALYSIS_MODULES).encode())
@@ -112,6 +116,7 @@ _W: dict = {}
 def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool = False) -> None:
     _W["rules"] = rules
     _W["sites"] = sites
+    _W["outlets"] = outlets.load_outlets()
     _W["splitter"] = text.sentence_splitter()
     _W["analyses"] = analyses
     if analyses:
@@ -132,39 +137,34 @@ def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
     """One document: clean, resolve metadata, split. Returns (document row, sentence columns, reject reason)."""
-    doc_id, rec, register, repeated, source_hash = job
+    doc_id, rec, register, chrome, source_hash = job
     rules, sites, splitter = _W["rules"], _W["sites"], _W["splitter"]
     field_title = rec.fields.get("title")
-    cleaned = clean.clean(rec.text, rules=rules, repeated=repeated, title=field_title,
-                          find_title=rec.kind == "txt")
+    cleaned = clean.clean(rec.text, rules=rules, chrome=chrome, title=field_title, find_title=rec.kind == "txt")
     html_comments = rec.fields.get("comments")
     comments = cleaned.comments
     if html_comments:
-        extra = clean.clean(html_comments, rules=rules, repeated=repeated, find_title=False)
-        comments = "\n\n".join(x for x in (comments, extra.body, extra.comments) if x)
+        extra = clean.clean_comments(html_comments, rules=rules, chrome=chrome)
+        comments = "\n\n".join(x for x in (comments, extra.comments) if x)
+        cleaned.boilerplate.extend(extra.boilerplate)
     if not cleaned.body.strip():
         return None, None, "no article text after cleaning (every line was boilerplate or comments)"
-    text_meta = metadata.from_text(rec.text, sites=sites) if rec.kind != "row" else {}
-    field_meta = {"title": field_title, "author": rec.fields.get("author"), "url": rec.fields.get("url"),
-                  "outlet": rec.fields.get("source"), "publisher": None,
-                  "date": metadata.parse_date(rec.fields.get("date"))}
-    if rec.fields.get("date") and field_meta["date"] is None:
-        field_meta["date_unparsed"] = rec.fields["date"]
-    meta = metadata.resolve(text_meta=text_meta, field_meta=field_meta, register=register, body=cleaned.body)
+    meta = metadata.describe(rec.text, rec.fields, kind=rec.kind, path=rec.path, register=register, sites=sites,
+                             outlet_rules=_W["outlets"])
     if meta.get("title") is None:
         meta["title"] = cleaned.title
     norm = " ".join(cleaned.body.split()).lower()
     row = {
         "doc_id": doc_id, "path": rec.path,
-        **{k: meta.get(k) for k in ("outlet", "publisher", "author", "title", "published", "published_provenance",
-                                   "republished", "republished_provenance", "url", "curated_fields")},
+        **{k: meta.get(k) for k in DOC_COLUMNS[2:DOC_COLUMNS.index("body")]},
         "body": cleaned.body, "comments": comments, "boilerplate": "\n".join(cleaned.boilerplate),
         "n_words": text.count_words(cleaned.body), "n_comment_words": text.count_words(comments),
         "content_hash": hashlib.sha256(norm.encode()).hexdigest()[:32], "source_hash": source_hash,
     }
     cols = {c: [] for c in SENT_COLUMNS}
+    warnings = [meta["_warning"]] if meta["_warning"] else []
     for section, s in (("body", cleaned.body), ("comments", comments)):
-        for p, n, a, b in text.iter_sentences(s, splitter=splitter):
+        for p, n, a, b in text.iter_sentences(s, splitter=splitter, notes=warnings):
             cols["doc_id"].append(doc_id)
             cols["section"].append(section)
             cols["paragraph"].append(p)
@@ -172,7 +172,7 @@ def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
             cols["start"].append(a)
             cols["end"].append(b)
             cols["text"].append(s[a:b])
-    row["_warning"] = f"date not understood: {field_meta['date_unparsed']!r}" if "date_unparsed" in field_meta else None
+    row["_warning"] = warnings
     return row, cols, None
 
 
@@ -291,41 +291,28 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
 
 def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress, incremental, analyses):
     records, rejects, registers = ingest.read_inputs(raw_paths, columns=columns)
-    register: dict[str, dict] = {}
-    for reg in registers:
-        entries, reg_rejects = metadata.load_register(reg)
-        register.update(entries)
-        rejects.extend(reg_rejects)
     ids = _assign_ids(records)
-    regs = [register.get(r.path) or register.get(Path(r.path.split("#")[0]).name if r.kind != "row" else r.path)
-            or register.get(i) for r, i in zip(records, ids)]
-    unused = set(register) - {r.path for r in records} - {Path(r.path).name for r in records} - set(ids)
-    for key in sorted(unused):
-        rejects.append(ingest.Reject(f"{config.REGISTER_NAME}:{key}", "register entry matches no input document"))
+    regs, reg_rejects = apply_registers(registers, records, ids)
+    rejects.extend(reg_rejects)
 
-    # Site of each document (for the repeated-line detector): detected outlet, register, field, folder.
-    site_of = []
-    for rec, reg in zip(records, regs):
-        site = (reg or {}).get("outlet") or rec.fields.get("source")
-        if not site and rec.kind != "row":
-            site = next((s.outlet for s in sites.sites if any(p.search(rec.text) for p in s.detect)), None)
-        site_of.append(site or f"folder:{rec.folder}")
+    # Site of each document (for the chrome detector): register, field, signature, URL domain, folder.
+    outlet_rules = outlets.load_outlets()
+    site_of = [metadata.site_key(rec.text, rec.fields, kind=rec.kind, folder=rec.folder, register=reg, sites=sites,
+                                 outlet_rules=outlet_rules) for rec, reg in zip(records, regs)]
     by_site: dict[str, list[int]] = defaultdict(list)
-    for i, (rec, site) in enumerate(zip(records, site_of)):
-        if "\n" in rec.text:
-            by_site[site].append(i)
-    repeated: dict[str, frozenset] = {}
+    for i, site in enumerate(site_of):
+        by_site[site].append(i)
+    repeated: dict[str, clean.Chrome] = {}
     for site, idx in by_site.items():
         if len(idx) >= rules.min_docs:
-            repeated[site] = clean.repeated_lines((records[i].text for i in idx), min_docs=rules.min_docs,
-                                                  min_share=rules.min_share)
-    rep_digest = {s: hashlib.sha256("\n".join(sorted(v)).encode()).hexdigest()[:16] for s, v in repeated.items()}
+            repeated[site] = clean.learn_chrome((records[i].text for i in idx), rules=rules)
+    rep_digest = {s: v.digest() for s, v in repeated.items()}
 
-    settings = "|".join([SCHEMA_VERSION, _code_digest(), rules.digest, sites.digest,
+    settings = "|".join([SCHEMA_VERSION, _code_digest(), rules.digest, sites.digest, outlet_rules.digest,
                          hashlib.sha256(config.ABBREVIATIONS.read_bytes()).hexdigest()[:16]])
     jobs = []
     for rec, i, reg, site in zip(records, ids, regs, site_of):
-        rep = repeated.get(site, frozenset())
+        rep = repeated.get(site, clean.Chrome())
         jobs.append((i, rec, reg, rep, _source_hash(rec, reg, rep_digest.get(site, ""), settings)))
 
     old_docs, old_sents = _previous(out_dir) if incremental else (None, None)
@@ -381,8 +368,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
             if reason:
                 rejects.append(ingest.Reject(rec.path, reason))
                 continue
-        if row.get("_warning"):
-            rejects.append(ingest.Reject(rec.path, f"kept, but {row['_warning']}"))
+        for warning in row.get("_warning") or ():
+            rejects.append(ingest.Reject(rec.path, f"kept, but {warning}"))
         if row["content_hash"] in first_of:
             rejects.append(ingest.Reject(rec.path, f"duplicate text of {first_of[row['content_hash']]}"))
             continue
@@ -445,7 +432,7 @@ def _reason_kind(reason: str) -> str:
                    "register", "unsupported file type", "binary file", "HTML extraction failed"):
         if reason.startswith(prefix):
             return prefix
-    return reason
+    return reason.split(":", 1)[0]  # "kept, but not valid UTF-8: 3 bytes ..." -> "kept, but not valid UTF-8"
 
 
 def _in_order(parts: list[pd.DataFrame], order: dict[str, int], empty: pd.DataFrame) -> pd.DataFrame:

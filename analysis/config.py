@@ -29,6 +29,8 @@ GAZETTEER = REFERENCE_DIR / "groups.yaml"
 RELATION_CUES = REFERENCE_DIR / "relation_cues.yaml"
 ROLE_RULES = REFERENCE_DIR / "roles.yaml"
 PUBLIC_GROUPS = REFERENCE_DIR / "public_groups.csv"
+SITES = REFERENCE_DIR / "sites.yaml"
+OUTLETS = REFERENCE_DIR / "outlets.yaml"
 REGISTER_NAME = "metadata.csv"
 
 

@@ -104,6 +104,18 @@ def overview_findings(documents: pd.DataFrame, rejects: pd.DataFrame) -> list[st
         out.append(s + ".")
     else:
         out.append(f"**No document is dated**: timelines in notebooks 02 and 03 have nothing to show.")
+    if "date_conflict" in documents.columns:
+        conflicts = int(documents["date_conflict"].fillna("").ne("").sum())
+        rejected = int(documents["date_rejected"].fillna("").ne("").sum()) if "date_rejected" in documents else 0
+        if conflicts or rejected:
+            out.append(f"{plural(conflicts, 'document')} {'has' if conflicts == 1 else 'have'} date sources that "
+                       f"disagree by more than a few days (the more trusted is kept, both are listed above)"
+                       + (f"; {plural(rejected, 'stated date')} could not be right (before 1990 or after the build) "
+                          f"and {'was' if rejected == 1 else 'were'} not used" if rejected else "") + ".")
+    if "date_source" in documents.columns and len(dated):
+        src = documents.loc[dated.index, "date_source"].fillna("none").value_counts()
+        out.append("Dates come from " + ", ".join(f"{k} ({int(v):,})" for k, v in src.items()) + "; never from the "
+                   "running text.")
     with_comments = int((documents["n_comment_words"] > 0).sum())
     if with_comments:
         out.append(f"{plural(with_comments, 'document')} {'carries' if with_comments == 1 else 'carry'} reader comments "

@@ -1,49 +1,47 @@
 """Document metadata with provenance: outlet, publisher, author, title and dates.
 
-Each date carries where it came from:
+Every date and outlet records where it came from, in this order of trust:
 
-- ``explicit``: stated by the input itself: a dateline or republication notice in the text
-  (patterns in ``data/reference/sites.yaml``), the page's own metadata (HTML), or the date column
-  of a tabular export;
-- ``inferred``: not stated as the publication date, derived from the text: the latest complete
-  date (day, month and year) the article mentions, a lower bound for its publication;
-- ``curated``: taken from the analyst's register ``metadata.csv`` (see :func:`load_register`);
+- ``curated``: the analyst's register ``metadata.csv`` (see :mod:`analysis.register`);
+- ``explicit``: a field of the input that states it: a date or outlet column of a tabular export,
+  the HTML page's metadata;
+- ``inferred``: read from the document's own text or address: a dateline, byline or header at the
+  top of the text, a wire tag, a site's attribution line (``data/reference/sites.yaml``), a date
+  or domain in the URL, a date in the file name; the matched text is kept (``date_evidence``,
+  ``outlet_evidence``);
 - ``unknown``: none of these. An undated document stays undated, never the build date.
 
-A site banner such as "JUNE 2023" on a donation widget is chrome, not a date: inference reads only
-the cleaned body.
+A date is never taken from the running text: "the attack of September 11, 2001" in a 2018 article
+is an event, not a publication date. Where two sources disagree by more than ``CONFLICT_DAYS``,
+the more trusted one is kept and the disagreement is written to ``date_conflict``. A stated date
+before 1990 or after the build is not used; it is written to ``date_rejected``.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import date
 from pathlib import Path
 
 import yaml
 
-from . import config
-from .ingest import Reject, decode_bytes
+from . import config, dates, outlets
+from .dates import Found, parse_date
 
-SITES_FILE = config.REFERENCE_DIR / "sites.yaml"
+__all__ = ["PROVENANCE", "SOURCES", "CONFLICT_DAYS", "REGISTER_COLUMNS", "Site", "SiteRules", "load_sites",
+           "parse_date", "site_metadata", "site_key", "describe"]
+
 PROVENANCE = ("explicit", "inferred", "curated", "unknown")
+#: Where a date or an outlet can come from, most trusted first, with the provenance of each.
+SOURCES = {"register": "curated", "column": "explicit", "html": "explicit", "site": "inferred",
+           "dateline": "inferred", "header": "inferred", "url": "inferred", "filename": "inferred",
+           "wire": "inferred"}
+#: Two dates for one document further apart than this (days) are a conflict.
+CONFLICT_DAYS = 3
+#: Columns of the analyst's register (read and checked by :mod:`analysis.register`).
 REGISTER_COLUMNS = ("path", "doc_id", "outlet", "publisher", "author", "title", "published", "republished",
                     "url", "notes")
-
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MON = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-#: Complete dates mentioned in running text, for inference.
-MENTIONED_DATE_RE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}}) (?P<m1>{_MONTHS}|{_MON})\.? (?P<y1>(?:19|20)\d\d)"
-    rf"|(?P<m2>{_MONTHS}|{_MON})\.? (?P<d2>\d{{1,2}}),? (?P<y2>(?:19|20)\d\d)"
-    rf"|(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d))\b"
-)
-_FIELD_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%B %d %Y",
-                  "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%a %d %b %Y", "%Y%m%d", "%d%b%y")
 
 
 @dataclass(frozen=True)
@@ -62,18 +60,18 @@ class SiteRules:
     digest: str
 
 
-def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:
+def _compile(patterns, where: str, path: Path) -> tuple[re.Pattern, ...]:
     out = []
     for p in patterns or []:
         try:
             out.append(re.compile(p, re.MULTILINE))
         except re.error as exc:
-            raise ValueError(f"{SITES_FILE.name}: {where}: pattern {p!r} is not a valid regular expression: {exc}")
+            raise ValueError(f"{path.name}: {where}: pattern {p!r} is not a valid regular expression: {exc}")
     return tuple(out)
 
 
 def load_sites(path: Path | None = None) -> SiteRules:
-    path = Path(path or SITES_FILE)
+    path = Path(path or config.SITES)
     raw = path.read_bytes()
     data = yaml.safe_load(raw) or {}
     sites = []
@@ -81,69 +79,31 @@ def load_sites(path: Path | None = None) -> SiteRules:
         if not isinstance(s, dict) or not s.get("outlet"):
             raise ValueError(f"{path}: sites[{i}]: `outlet` is required; got {s!r}")
         where = f"sites[{i}] ({s['outlet']})"
-        sites.append(Site(str(s["outlet"]), _compile(s.get("detect"), where + ".detect"),
-                          _compile(s.get("dateline"), where + ".dateline"),
-                          _compile(s.get("republished"), where + ".republished"),
+        sites.append(Site(str(s["outlet"]), _compile(s.get("detect"), where + ".detect", path),
+                          _compile(s.get("dateline"), where + ".dateline", path),
+                          _compile(s.get("republished"), where + ".republished", path),
                           tuple(s.get("date_formats") or ())))
     g = data.get("generic") or {}
-    generic = Site("", (), _compile(g.get("dateline"), "generic.dateline"), (), tuple(g.get("date_formats") or ()))
+    generic = Site("", (), _compile(g.get("dateline"), "generic.dateline", path), (),
+                   tuple(g.get("date_formats") or ()))
     return SiteRules(tuple(sites), generic, hashlib.sha256(raw).hexdigest()[:16])
 
 
-@lru_cache(maxsize=65536)
-def parse_date(value: str | None, formats: tuple[str, ...] = ()) -> date | None:
-    """Parse a date string with the given formats, then common ones (month first for
-    ``4/5/2017``, as in US exports); ``None`` when nothing fits."""
-    if value is None:
-        return None
-    value = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
-    if not value:
-        return None
-    value = re.sub(r"^(\d{4}-\d\d-\d\d)[T ].*$", r"\1", value)  # ISO timestamps
-    for fmt in formats + _FIELD_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _month(name: str) -> int:
-    return datetime.strptime(name[:3].title(), "%b").month
-
-
-def latest_mentioned_date(text: str) -> date | None:
-    """The latest complete date (day, month, year) mentioned in ``text``."""
-    best = None
-    for m in MENTIONED_DATE_RE.finditer(text):
-        try:
-            if m.group("y1"):
-                d = date(int(m.group("y1")), _month(m.group("m1")), int(m.group("d1")))
-            elif m.group("y2"):
-                d = date(int(m.group("y2")), _month(m.group("m2")), int(m.group("d2")))
-            else:
-                d = date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
-        except ValueError:
-            continue
-        if best is None or d > best:
-            best = d
-    return best
-
-
-def from_text(raw: str, *, sites: SiteRules) -> dict:
-    """Metadata read from a raw document's text (before cleaning)."""
+def site_metadata(raw: str, *, sites: SiteRules) -> dict:
+    """What a site's signature and attribution lines (sites.yaml) say in a raw text: outlet,
+    author, publisher, and ``published``/``republished`` as :class:`~analysis.dates.Found`."""
     out: dict = {}
     for site in sites.sites:
         if any(p.search(raw) for p in site.detect):
             out["outlet"] = site.outlet
-            _datelines(raw, site, out)
+            _attribution(raw, site, out)
             break
-    if "published" not in out:
-        _datelines(raw, sites.generic, out)
+    if "published" not in out:  # generic datelines: only at the top of the text
+        _attribution("\n".join(dates.head_lines(raw)), sites.generic, out, source="dateline")
     return out
 
 
-def _datelines(raw: str, site: Site, out: dict) -> None:
+def _attribution(raw: str, site: Site, out: dict, *, source: str = "site") -> None:
     for p in site.dateline:
         m = p.search(raw)
         if not m:
@@ -155,81 +115,127 @@ def _datelines(raw: str, site: Site, out: dict) -> None:
         if g.get("publisher"):
             out.setdefault("publisher", g["publisher"].strip())
         if d:
-            out["published"] = d
+            out["published"] = Found(d, source, m.group(0).strip())
             break
     for p in site.republished:
         m = p.search(raw)
         if m and (d := parse_date(m.group("date"), site.date_formats)):
-            out["republished"] = d
+            out["republished"] = Found(d, source, m.group(0).strip())
             break
 
 
-def load_register(path: Path) -> tuple[dict[str, dict], list[Reject]]:
-    """The analyst's document register: one row per document, keyed by ``path`` (relative to the
-    raw folder, or a file name) or ``doc_id``. Empty cells say nothing. Returns (entries by key,
-    rejects for rows that cannot be used)."""
-    text, problem = decode_bytes(Path(path).read_bytes())
-    name = Path(path).name
-    if problem:
-        return {}, [Reject(name, f"register not read: {problem}")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    rejects: list[Reject] = []
-    if not {"path", "doc_id"} & set(header):
-        return {}, [Reject(name, f"register not read: needs a `path` or `doc_id` column; got {', '.join(header)}")]
-    unknown = [h for h in header if h not in REGISTER_COLUMNS]
-    if unknown:
-        rejects.append(Reject(name, f"register columns ignored: {', '.join(unknown)} "
-                                    f"(known: {', '.join(REGISTER_COLUMNS)})"))
-    entries: dict[str, dict] = {}
-    for rowno, row in enumerate(reader, start=1):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        key = row.get("path") or row.get("doc_id")
-        if not key:
-            rejects.append(Reject(f"{name}#row={rowno}", "register row has neither path nor doc_id"))
-            continue
-        entry = {k: v for k, v in row.items() if k in REGISTER_COLUMNS and v and k not in ("path", "doc_id")}
-        bad = False
-        for k in ("published", "republished"):
-            if k in entry:
-                d = parse_date(entry[k])
-                if d is None:
-                    rejects.append(Reject(f"{name}#row={rowno}", f"register `{k}` is not a date: {entry[k]!r} "
-                                                                 f"(use YYYY-MM-DD)"))
-                    bad = True
-                entry[k] = d
-        if not bad:
-            entries[key] = entry
-    return entries, rejects
-
-
-def resolve(*, text_meta: dict, field_meta: dict, register: dict | None, body: str,
-            field_date_provenance: str = "explicit") -> dict:
-    """Combine what the register, the input's own fields and the text say. The register wins
-    (``curated``), then explicit statements, then inference from the body."""
+def site_key(text: str, fields: dict, *, kind: str, folder: str, register: dict | None, sites: SiteRules,
+             outlet_rules: outlets.OutletRules) -> str:
+    """The group a document's chrome is learned in (before cleaning): its outlet from the register,
+    its input's field, a site signature or its URL's domain; else its folder (``folder:<path>``)."""
     register = register or {}
-    out = {}
-    curated = []
-    for f in ("outlet", "publisher", "author", "title", "url"):
-        if register.get(f):
-            out[f] = register[f]
-            curated.append(f)
+    name = register.get("outlet") or fields.get("source")
+    if not name and kind != "row":
+        name = next((s.outlet for s in sites.sites if any(p.search(text) for p in s.detect)), None)
+    if not name and (by_url := outlets.url_outlet(register.get("url") or fields.get("url"), rules=outlet_rules)):
+        name = by_url[0]
+    return name or f"folder:{folder}"
+
+
+def _pick(found: list[Found], *, today: date, conflict_days: int) -> tuple[Found | None, str, str]:
+    """The most trusted usable date of ``found`` (already in order of trust), the conflicts with
+    it, and the dates not used because they cannot be publication dates."""
+    rejected, usable = [], []
+    for f in found:
+        why = dates.check_range(f.value, today=today)
+        if why:
+            rejected.append(f"{f.source} {f.value.isoformat()} ({_short(f.evidence)}): {why}")
         else:
-            out[f] = field_meta.get(f) or text_meta.get(f)
-    for f in ("published", "republished"):
-        if register.get(f):
-            out[f], out[f + "_provenance"] = register[f], "curated"
-            curated.append(f)
-        elif text_meta.get(f):
-            out[f], out[f + "_provenance"] = text_meta[f], "explicit"
-        elif f == "published" and field_meta.get("date"):
-            out[f], out[f + "_provenance"] = field_meta["date"], field_date_provenance
-        elif f == "published" and (d := latest_mentioned_date(body)):
-            out[f], out[f + "_provenance"] = d, "inferred"
+            usable.append(f)
+    if not usable:
+        return None, "", "; ".join(rejected)
+    best = usable[0]
+    conflicts, seen = [], set()
+    for f in usable[1:]:
+        if abs((f.value - best.value).days) > conflict_days and f.value not in seen:
+            seen.add(f.value)
+            conflicts.append(f"{f.source} says {f.value.isoformat()} ({_short(f.evidence)}), "
+                             f"{abs((f.value - best.value).days)} days from the {best.source} date")
+    return best, "; ".join(conflicts), "; ".join(rejected)
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe(text: str, fields: dict, *, kind: str, path: str, register: dict | None, sites: SiteRules,
+             outlet_rules: outlets.OutletRules, today: date | None = None,
+             conflict_days: int = CONFLICT_DAYS) -> dict:
+    """Every metadata column of one document from what its register entry, its input fields
+    (``fields``: title, source, date, author, url of a row or page), its raw ``text``, its URL and
+    its ``path`` say. ``kind``: "txt", "html" or "row". Also returns ``_warning`` (a value that
+    could not be read, or None)."""
+    register = register or {}
+    today = today or date.today()
+    site = site_metadata(text, sites=sites)
+    field_source = "column" if kind == "row" else "html"
+    out: dict = {"_warning": None}
+    curated = [f for f in ("outlet", "publisher", "author", "title", "url", "published", "republished")
+               if register.get(f)]
+    for f in ("author", "title", "url"):
+        out[f] = register.get(f) or fields.get(f) or site.get(f)
+
+    # published: every source that states a date, most trusted first
+    found: list[Found] = []
+    if register.get("published"):
+        found.append(Found(register["published"], "register", f"{config.REGISTER_NAME}: {register['published']}"))
+    if fields.get("date"):
+        d = parse_date(fields["date"])
+        if d is None:
+            out["_warning"] = f"date not understood: {fields['date']!r}"
         else:
-            out[f], out[f + "_provenance"] = None, "unknown"
-    if out.get("publisher") is None and out.get("outlet") is not None:
-        out["publisher"] = out["outlet"]  # not republished: the outlet is the publisher
+            what = "date column" if kind == "row" else "page metadata"
+            found.append(Found(d, field_source, f"{what}: {fields['date']}"))
+    if site.get("published"):
+        found.append(site["published"])
+    if (line := dates.dateline_date(text)) is not None:
+        found.append(line)
+    if (u := dates.url_date(out["url"])) is not None:
+        found.append(u)
+    if kind != "row" and (p := dates.path_date(path)) is not None:
+        found.append(p)
+    best, conflict, rejected = _pick(found, today=today, conflict_days=conflict_days)
+    out["published"] = best.value if best else None
+    out["published_provenance"] = SOURCES[best.source] if best else "unknown"
+    out["date_source"] = best.source if best else None
+    out["date_evidence"] = best.evidence if best else None
+    out["date_conflict"] = conflict
+    out["date_rejected"] = rejected
+
+    found = []
+    if register.get("republished"):
+        found.append(Found(register["republished"], "register", config.REGISTER_NAME))
+    if site.get("republished"):
+        found.append(site["republished"])
+    best, _, _ = _pick(found, today=today, conflict_days=conflict_days)
+    out["republished"] = best.value if best else None
+    out["republished_provenance"] = SOURCES[best.source] if best else "unknown"
+
+    # outlet: register, the input's field, a site signature, the URL's domain, a header, a wire tag
+    wire = outlets.wire_tag(text, rules=outlet_rules)
+    by_url = outlets.url_outlet(out["url"], rules=outlet_rules)
+    header = outlets.header_outlet(text)
+    candidates = [
+        ("register", register.get("outlet"), config.REGISTER_NAME),
+        (field_source, fields.get("source"), "source column" if kind == "row" else "page metadata (site name)"),
+        ("site", site.get("outlet"), f"site signature in {config.SITES.name}"),
+        ("url", by_url[0] if by_url and by_url[2] else None, by_url and by_url[1]),
+        ("header", header and header[0], header and header[1]),
+        ("url", by_url[0] if by_url else None, by_url and by_url[1]),
+        ("wire", wire and wire[0], wire and wire[1]),
+    ]
+    source, name, evidence = next(((s, n, e) for s, n, e in candidates if n), (None, None, None))
+    out["outlet"] = name
+    out["outlet_provenance"] = SOURCES[source] if source else "unknown"
+    out["outlet_source"] = source
+    out["outlet_evidence"] = evidence
+    out["publisher"] = register.get("publisher") or site.get("publisher") or (wire and wire[0]) or name
     out["curated_fields"] = ",".join(curated)
     out["notes"] = register.get("notes")
     return out

@@ -7,6 +7,7 @@ do not end a sentence. All offsets are Python string indices into the text given
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +25,11 @@ WORD_RE = re.compile(
     r"|(?:[^\W\d_](?:[\w]|['’\-][^\W_])*)"  # words, al-Sham, Hay’at, don't
 )
 SPACE_RE = re.compile(r"\s+")
+#: Sentences longer than this many characters are split (see :func:`sentence_spans`): the pairs of names in
+#: one sentence grow with the square of its length, so one run-on line must not cost quadratic memory.
+MAX_SENTENCE_CHARS = 5000
+#: Where a long sentence may be split, best first: after a clause mark, after a dash, at a space.
+_CUT_RES = (re.compile(r"[;:,)\]](?=\s)"), re.compile(r"\s[–—-](?=\s)"), re.compile(r"\s"))
 
 
 def read_abbreviations(path: Path | None = None) -> frozenset[str]:
@@ -66,8 +72,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def sentence_spans(text: str, *, splitter: PunktSentenceTokenizer | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in ``text`` (one paragraph or several)."""
+def sentence_spans(text: str, *, splitter: PunktSentenceTokenizer | None = None,
+                   max_chars: int = MAX_SENTENCE_CHARS, notes: list[str] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text`` (one paragraph or several). A sentence longer than
+    ``max_chars`` is split at a safe boundary (a clause mark, a dash, a space; inside a word only when
+    there is none), and ``notes``, when given, gets a line saying so."""
     splitter = splitter or sentence_splitter()
     out = []
     for a, b in splitter.span_tokenize(text):
@@ -77,19 +86,58 @@ def sentence_spans(text: str, *, splitter: PunktSentenceTokenizer | None = None)
             stripped = line.strip()
             if stripped:
                 s = pos + line.index(stripped[0])
-                out.append((s, s + len(stripped)))
+                if len(stripped) > max_chars:
+                    parts = _split_long(text, s, s + len(stripped), max_chars)
+                    out.extend(parts)
+                    if notes is not None:
+                        notes.append(f"long sentence: {len(stripped):,} characters split into {len(parts):,} "
+                                     f"parts of at most {max_chars:,} at clause marks or spaces")
+                else:
+                    out.append((s, s + len(stripped)))
             pos += len(line) + 1
     return out
 
 
+def _split_long(text: str, a: int, b: int, max_chars: int) -> list[tuple[int, int]]:
+    """Pieces of the sentence text[a:b], each at most ``max_chars`` long and none shorter than half of
+    it but the last, cut after the best boundary in the second half of each window."""
+    out = []
+    while b - a > max_chars:
+        lo, hi = a + max_chars // 2, a + max_chars
+        cut = None
+        for pattern in _CUT_RES:
+            last = None
+            for last in pattern.finditer(text, lo, min(hi + 1, b)):  # a space right after the window will do
+                pass
+            if last is not None:
+                cut = last.end() if pattern is _CUT_RES[0] else last.start()
+                break
+        if cut is None:  # one unbroken token: cut it, but never between a letter and its combining marks
+            cut = hi
+            while cut > lo and (unicodedata.combining(text[cut]) or unicodedata.category(text[cut]) == "Cf"):
+                cut -= 1
+        end = cut
+        while end > a and text[end - 1].isspace():
+            end -= 1
+        out.append((a, end))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if a < b:
+        out.append((a, b))
+    return out
+
+
 def iter_sentences(
-    text: str, *, splitter: PunktSentenceTokenizer | None = None
+    text: str, *, splitter: PunktSentenceTokenizer | None = None, max_chars: int = MAX_SENTENCE_CHARS,
+    notes: list[str] | None = None,
 ) -> Iterator[tuple[int, int, int, int]]:
-    """Yield (paragraph, sentence, start, end) for ``text``; sentence numbers run on across paragraphs."""
+    """Yield (paragraph, sentence, start, end) for ``text``; sentence numbers run on across paragraphs.
+    Sentences longer than ``max_chars`` are split, with a line in ``notes`` (see :func:`sentence_spans`)."""
     splitter = splitter or sentence_splitter()
     n = 0
     for p, (pa, pb) in enumerate(paragraph_spans(text)):
-        for a, b in sentence_spans(text[pa:pb], splitter=splitter):
+        for a, b in sentence_spans(text[pa:pb], splitter=splitter, max_chars=max_chars, notes=notes):
             yield p, n, pa + a, pa + b
             n += 1
 

@@ -218,7 +218,7 @@ def test_hidden_folders_unbalanced_quotes_and_unicode_line_separators(tmp_path):
     build_corpus([raw], tmp_path / "out", analyses=False)
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     rej = dict(pd.read_parquet(tmp_path / "out" / "rejects.parquet").pipe(lambda r: zip(r.path, r.reason)))
-    assert rej[".ipynb_checkpoints/a-checkpoint.txt"].startswith("hidden file or folder")
+    assert rej[".ipynb_checkpoints"] == "hidden folder (e.g. .ipynb_checkpoints, .git), not read: 1 file in it"
     assert rej["q.csv#row=1"].startswith("malformed row")
     # the U+2028 inside the JSON string does not split the row (the cleaner folds it into a space)
     assert set(docs.body) == {"Line one still the same row.", "Second article about Raqqa."}

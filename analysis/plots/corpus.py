@@ -54,3 +54,29 @@ def plot_dates(documents: pd.DataFrame, *, freq: str = "M", ax=None):
     ax.set_ylabel("documents")
     ax.set_title(f"Documents by publication date ({undated} undated, not shown)")
     return fig
+
+
+def plot_metadata_by_outlet(table: pd.DataFrame, *, ax=None, max_outlets: int = 25):
+    """Documents per outlet stacked by date provenance, from
+    :func:`analysis.overview.metadata_by_outlet`; outlets with date conflicts or impossible dates
+    are marked with their counts."""
+    missing = [c for c in ("outlet", *PROVENANCE_COLOURS, "date_conflicts", "dates_rejected") if c not in table]
+    if missing:
+        raise ValueError(f"`table` must be analysis.overview.metadata_by_outlet(...); missing {', '.join(missing)}")
+    rows = table.head(max_outlets)
+    fig, ax = figure_for(ax, (8, 0.35 * len(rows) + 1.3))
+    left = pd.Series(0, index=rows.index)
+    for prov, colour in PROVENANCE_COLOURS.items():
+        ax.barh(rows["outlet"].astype(str), rows[prov], left=left, color=colour, label=prov)
+        left = left + rows[prov]
+    for y, (total, conf, rej) in enumerate(zip(left, rows["date_conflicts"], rows["dates_rejected"])):
+        marks = ", ".join(x for x in (f"{conf} conflicts" if conf else "", f"{rej} rejected" if rej else "") if x)
+        if marks:
+            ax.text(total, y, f"  {marks}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("documents")
+    ax.legend(title="date provenance", frameon=False, loc="lower right")
+    more = f" (first {max_outlets} of {len(table)})" if len(table) > max_outlets else ""
+    ax.set_title(f"Where each outlet's dates come from{more}")
+    return fig
