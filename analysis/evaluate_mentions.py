@@ -9,9 +9,13 @@ The gold lives in the project as references only (``data/annotations/``):
   ``descriptor``, ``place`` or ``not_actor``), one row per item, side and annotator.
 
 Each row names its sentence (doc_id, section, sentence number), offsets INTO THE SENTENCE, the annotator,
-whether its document is in the held-out split, and ``sentence_sha1``, the SHA-1 of the sentence text. The
-evaluation joins them with a build of the corpus (FA-KES from ../shared, the seeds from data/raw): a sentence
-whose hash differs (the text changed since it was annotated) is reported as drift and left out.
+whether its document is in the held-out split, ``sentence_sha1`` (the SHA-1 of the sentence text), and, to
+follow a span when the cleaner later trims its sentence, ``sentence_len``, ``head_sha1`` (SHA-1 of the text up
+to the span's end) and ``tail_sha1`` (from the span's start). The evaluation joins them with a build of the
+corpus (FA-KES from ../shared, the seeds from data/raw): a reference whose sentence has the same hash is
+attached as it is; else it is re-anchored in a sentence of the same document with the same hash (renumbered),
+or that kept the text up to its span (the end changed) or from its span (the start changed: offsets shift);
+what cannot be re-anchored is reported as drift and left out.
 
 :func:`import_annotations` writes the two files from the annotators' label files; :func:`run` builds the
 corpora when needed and returns the scores (train and held-out), the role confusion matrices and the errors.
@@ -34,9 +38,9 @@ __all__ = ["MENTION_REF_COLUMNS", "ROLE_REF_COLUMNS", "GOLD_ROLES", "sha1", "men
            "import_annotations", "attach_sentences", "score_mentions", "score_roles", "Evaluation", "run"]
 
 MENTION_REF_COLUMNS = ["item_id", "doc_id", "section", "sentence", "start", "end", "actor", "role", "annotator",
-                       "heldout", "sentence_sha1"]
+                       "heldout", "sentence_sha1", "sentence_len", "head_sha1", "tail_sha1"]
 ROLE_REF_COLUMNS = ["item_id", "side", "corpus", "doc_id", "section", "sentence", "start", "end", "group_id", "role",
-                    "annotator", "heldout", "sentence_sha1"]
+                    "annotator", "heldout", "sentence_sha1", "sentence_len", "head_sha1", "tail_sha1"]
 GOLD_ROLES = ("actor", "descriptor", "place", "not_actor")
 MENTIONS_FILE = "mentions.csv"
 ROLES_FILE = "mention_roles.csv"
@@ -82,15 +86,16 @@ def mention_references(items: pd.DataFrame, labels: dict[str, pd.DataFrame], *, 
             it = item.loc[r.item_id]
             text = str(it["text"])
             base = [r.item_id, it["doc_id"], it["section"], int(it["sentence"])]
-            tail = [annotator, bool(it["heldout"]), sha1(text)]
+            tail = [annotator, bool(it["heldout"]), sha1(text), len(text)]
             if pd.isna(r.start) or pd.isna(r.end):
-                rows.append(base + [None, None, "", ""] + tail)
+                rows.append(base + [None, None, "", ""] + tail + ["", ""])
                 continue
             a, b = int(r.start), int(r.end)
             if text[a:b] != str(r.span):
                 raise ValueError(f"labels[{annotator!r}], item {r.item_id!r}: span {r.span!r} is not the text at "
                                  f"{a}:{b} ({text[a:b]!r}).")
-            rows.append(base + [a, b, _actor_id(r.actor, gazetteer, by_name), str(r.role)] + tail)
+            rows.append(base + [a, b, _actor_id(r.actor, gazetteer, by_name), str(r.role)] + tail
+                        + [sha1(text[:b]), sha1(text[a:])])
     out = pd.DataFrame(rows, columns=MENTION_REF_COLUMNS)
     out[["start", "end"]] = out[["start", "end"]].astype("Int64")
     return out.sort_values(["doc_id", "section", "sentence", "annotator", "start"], kind="stable").reset_index(drop=True)
@@ -114,9 +119,11 @@ def role_references(items: pd.DataFrame, labels: dict[str, pd.DataFrame]) -> pd.
                 if role not in GOLD_ROLES:
                     raise ValueError(f"labels[{annotator!r}], item {r.item_id!r}: role_{side} must be one of "
                                      f"{', '.join(GOLD_ROLES)}; got {role!r}.")
-                rows.append([r.item_id, side, it["corpus"], it["doc_id"], it["section"], int(it["sentence"]),
-                             int(it[f"{side}_start"]), int(it[f"{side}_end"]), it[f"{side}_group"], role, annotator,
-                             bool(it["heldout"]), sha1(str(it["text"]))])
+                text = str(it["text"])
+                a, b = int(it[f"{side}_start"]), int(it[f"{side}_end"])
+                rows.append([r.item_id, side, it["corpus"], it["doc_id"], it["section"], int(it["sentence"]), a, b,
+                             it[f"{side}_group"], role, annotator, bool(it["heldout"]), sha1(text), len(text),
+                             sha1(text[:b]), sha1(text[a:])])
     out = pd.DataFrame(rows, columns=ROLE_REF_COLUMNS)
     return out.sort_values(["item_id", "annotator", "side"], kind="stable").reset_index(drop=True)
 
@@ -145,15 +152,49 @@ def import_annotations(team_dir: str | Path, *, out_dir: str | Path, gazetteer: 
 
 
 def attach_sentences(refs: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(references with their sentence's ``sent_start`` and ``text``, references whose sentence is missing
-    or whose text hash differs: the drift). ``sentences`` is a build's sentences table."""
+    """(references with their sentence's ``sent_start``, ``text`` and how they were ``anchored`` ("exact" or
+    "shifted"), the references that could not be attached: the drift). ``sentences`` is a build's sentences
+    table. A shifted reference carries the sentence number and offsets of the build."""
     require_table(refs, [*_KEY, "sentence_sha1"], "refs")
     require_table(sentences, [*_KEY, "start", "text"], "sentences")
     sent = sentences[[*_KEY, "start", "text"]].rename(columns={"start": "sent_start"})
     sent = sent.assign(doc_id=sent["doc_id"].astype(str))
     j = refs.assign(doc_id=refs["doc_id"].astype(str)).merge(sent, on=_KEY, how="left")
     ok = j["text"].notna() & (j["text"].fillna("").map(sha1) == j["sentence_sha1"])
-    return j[ok].reset_index(drop=True), j[~ok].drop(columns=["sent_start", "text"]).reset_index(drop=True)
+    exact = j[ok].assign(anchored="exact")
+    lost = j[~ok].drop(columns=["sent_start", "text"])
+    moved, drift = [], []
+    can = {"sentence_len", "head_sha1", "tail_sha1", "start", "end"} <= set(lost.columns)
+    by_doc = {k: g for k, g in sent.groupby(["doc_id", "section"], sort=False)} if can and len(lost) else {}
+    for r in lost.itertuples(index=False):
+        row = r._asdict()
+        cands = by_doc.get((r.doc_id, r.section))
+        hit = None
+        if cands is not None:  # the same sentence under another number
+            same = cands[cands["text"].map(sha1) == r.sentence_sha1]
+            if len(same):
+                c = next(same.assign(_d=(same["sentence"] - r.sentence).abs()).sort_values("_d").itertuples(index=False))
+                hit = (c, r.start, r.end)
+        if hit is None and cands is not None and not pd.isna(r.start) and isinstance(r.tail_sha1, str) and r.tail_sha1:
+            a, b, n_old = int(r.start), int(r.end), int(r.sentence_len)
+            order = cands.assign(_d=(cands["sentence"] - r.sentence).abs()).sort_values("_d", kind="stable")
+            for c in order.itertuples(index=False):
+                t = c.text
+                delta = n_old - len(t)
+                if len(t) >= b and sha1(t[:b]) == r.head_sha1:  # the end was trimmed
+                    hit = (c, a, b)
+                elif 0 <= a - delta <= len(t) and sha1(t[a - delta:]) == r.tail_sha1:  # text before it changed
+                    hit = (c, a - delta, b - delta)
+                if hit:
+                    break
+        if hit is None:
+            drift.append(row)
+            continue
+        c, a, b = hit
+        row.update(sentence=c.sentence, start=a, end=b, sent_start=c.sent_start, text=c.text, anchored="shifted")
+        moved.append(row)
+    attached = pd.concat([exact, pd.DataFrame(moved, columns=list(exact.columns))], ignore_index=True) if moved else exact
+    return attached.reset_index(drop=True), pd.DataFrame(drift, columns=list(lost.columns)).reset_index(drop=True)
 
 
 def _splits(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

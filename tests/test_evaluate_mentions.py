@@ -78,9 +78,28 @@ def test_score_mentions_counts_exact_and_overlapping_spans(gaz):
 
 def test_drift_is_reported_not_scored(gaz):
     refs = ev.mention_references(items(), labels(), gazetteer=gaz)
-    changed = sentences().assign(text=[SENT.replace("Russian", "Russian "), SENT2])
+    changed = sentences().assign(text=[SENT.replace("the Syrian army", "the Syrian  army"), SENT2])
     ok, drift = ev.attach_sentences(refs, changed)
-    assert len(drift) == 4 and set(drift["item_id"]) == {"m1"} and set(ok["item_id"]) == {"m2"}
+    # "Russian jets" keeps the text up to its end; the spans after the edit keep the text from their start but
+    # the sentence is one character longer, so only the span inside the edit is lost
+    assert drift["start"].tolist() == [21] and ok["anchored"].tolist().count("shifted") == 3
+    assert set(zip(ok["item_id"], ok["start"])) >= {("m1", 0), ("m1", 58), ("m1", 70)}
+
+
+def test_references_follow_a_trimmed_sentence(gaz):
+    """The cleaner later removes a dateline and a tag line: spans move with the text, or drift when removed."""
+    refs = ev.mention_references(items(), labels(), gazetteer=gaz)
+    trimmed = SENT[len("Russian jets and "):]  # the start is gone: "the Syrian army shelled ..."
+    later = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "section": "body", "paragraph": 0, "sentence": [0, 1, 2],
+                          "start": [0, 10, 50], "end": [9, 10 + len(trimmed), 50 + len(SENT2)],
+                          "text": ["Dateline.", trimmed, SENT2]})
+    ok, drift = ev.attach_sentences(refs, later)
+    moved = ok[ok["item_id"] == "m1"].sort_values("start")
+    assert moved[["sentence", "start", "end", "anchored"]].values.tolist() == [
+        [1, 4, 15, "shifted"], [1, 40, 46, "shifted"], [1, 52, 60, "shifted"]]
+    assert [trimmed[a:b] for a, b in zip(moved["start"], moved["end"])] == ["Syrian army", "Turkey", "al-Qaeda"]
+    assert drift["start"].tolist() == [0]  # "Russian jets" was cut away
+    assert ok.loc[ok["item_id"] == "m2", ["sentence", "anchored"]].values.tolist() == [[2, "shifted"]]  # renumbered
 
 
 def test_score_roles_of_relation_items():
@@ -111,6 +130,7 @@ def test_committed_references_have_no_text():
     assert m["item_id"].nunique() == 240 and len(r) == 2 * 1980
     assert set(m["role"]) <= {"", "actor", "descriptor", "place"} and set(r["role"]) <= set(ev.GOLD_ROLES)
     assert m["sentence_sha1"].str.fullmatch(r"[0-9a-f]{40}").all()
+    assert (r["head_sha1"].str.len() == 40).all() and (r["sentence_len"].astype(int) > 0).all()
     longest = max(m.astype(str).map(len).max().max(), r.astype(str).map(len).max().max())
     assert longest <= 40  # ids, offsets and hashes only: no sentence text
 
@@ -118,9 +138,9 @@ def test_committed_references_have_no_text():
 @pytest.mark.shared
 def test_evaluation_on_fakes(fakes_csv, tmp_path):
     out = ev.run(work_dir=tmp_path)
-    assert out.drift.empty
+    assert len(out.drift) < 0.12 * 4200  # spans in lines the cleaner now removes ("Related Coverage", tags)
     s = out.mentions["scores"]
-    assert s.loc["all", "gold"] > 200 and s.loc["all", "sentences"] == 240
+    assert s.loc["all", "gold"] > 200 and s.loc["all", "sentences"] > 220
     assert s.loc["train", "span_actor_precision"] >= 0.95 and s.loc["train", "span_actor_recall"] >= 0.9
     r = out.roles["scores"]
-    assert r.loc["all", "mentions"] == 3960 and r.loc["train", "accuracy"] >= 0.95
+    assert r.loc["all", "mentions"] > 3500 and r.loc["train", "accuracy"] >= 0.95
