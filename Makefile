@@ -9,7 +9,7 @@ FAKES := $(SHARED)/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PYTHONHASHSEED := 0
 
-.PHONY: help env data report notebooks test unit nbval matrix smoke browser browser-deps lab bench clean
+.PHONY: help env data model report notebooks test unit nbval matrix smoke browser browser-deps lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the package ind
 
 data: env ## build data/processed from data/raw
 	$(PY) -m analysis build
+
+model: env ## train the relation classifier from data/annotations (needs FA-KES in ../shared) and evaluate it
+	$(PY) -m analysis model
 
 report: data ## every notebook run on a corpus into reports/<name>/NN_name.html (CORPUS=path for yours; CODE=1 keeps the code)
 	$(PY) -m analysis.publish $(if $(CORPUS),--corpus "$(abspath $(CORPUS))") $(if $(CODE),--code)

@@ -1,4 +1,10 @@
-"""Command line: ``python -m analysis build [--raw PATH]... [--out DIR] [--column FIELD=NAME]...``."""
+"""Command line:
+
+``python -m analysis build [--raw PATH]... [--out DIR] [--column FIELD=NAME]...``: build the tables;
+``python -m analysis model``: train the relation classifier from the annotations and evaluate it (``make model``);
+``python -m analysis annotations --items FILE --labels NAME=FILE...``: import annotators' relation labels as
+references (``data/annotations/relations.csv``).
+"""
 from __future__ import annotations
 
 import argparse
@@ -32,7 +38,18 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, help="processes for cleaning and splitting (default: all cores)")
     b.add_argument("--full", action="store_true", help="reprocess every document (no incremental reuse)")
     b.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    mo = sub.add_parser("model", help="train the relation classifier from the annotations and evaluate it")
+    mo.add_argument("--no-corrections", action="store_true", help="leave the analysts' corrections out of training")
+    an = sub.add_parser("annotations", help="import relation labels as references (never the sentence text)")
+    an.add_argument("--items", type=Path, required=True, metavar="FILE", help="the items file the annotators labelled")
+    an.add_argument("--labels", action="append", required=True, metavar="NAME=FILE",
+                    help="an annotator's relation_labels.csv, e.g. A=annotate/A/relation_labels.csv; repeat")
+    an.add_argument("--out", type=Path, metavar="FILE", help=f"references file (default {config.RELATION_ANNOTATIONS})")
     args = parser.parse_args(argv)
+    if args.command == "model":
+        return _model(not args.no_corrections)
+    if args.command == "annotations":
+        return _annotations(parser, args)
     try:
         columns = _mapping(args.column)
     except argparse.ArgumentTypeError as exc:
@@ -54,6 +71,50 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     print(summary)
+    return 0
+
+
+def _model(corrections: bool) -> int:
+    from .relation_training import train_and_evaluate
+
+    if not config.RELATION_ANNOTATIONS.exists():
+        print(f"model: no annotations at {config.RELATION_ANNOTATIONS}; nothing to train", file=sys.stderr)
+        return 1
+    missing = [f"{name} ({path})" for name, path in config.ANNOTATED_CORPORA.items() if not Path(path).exists()]
+    if missing:
+        print(f"model: not trained, the annotated corpora {', '.join(missing)} are absent (the shared corpora live "
+              f"beside the project); the committed model {config.RELATION_MODEL} is left as it is", file=sys.stderr)
+        return 1
+    model, ev = train_and_evaluate(corrections=corrections)
+    for note in ev["data"]["notes"]:
+        print(f"note: {note}")
+    cv, ho = ev["cross_validation"], ev["heldout"]
+    print(f"model: {ev['data']['train']} training items, {len(model.vocabulary_):,} features, C={ev['model']['C']}, "
+          f"thresholds {ev['model']['thresholds']} -> {config.RELATION_MODEL}")
+    print(f"cross-validation accuracy {cv['forced']['accuracy']}; held-out ({ho['forced']['n']} items) accuracy "
+          f"{ho['forced']['accuracy']}, keyword heuristic {ho['keyword_heuristic']['accuracy']}; with unclear: "
+          f"coverage {ho['with_unclear']['coverage']}, accuracy {ho['with_unclear']['accuracy_on_labelled']} "
+          f"-> {config.RELATION_EVAL}")
+    return 0
+
+
+def _annotations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .relation_labels import import_labels, write_references
+
+    files = {}
+    for v in args.labels:
+        name, sep, path = v.partition("=")
+        if not sep or not name or not path:
+            parser.error(f"--labels takes NAME=FILE; got {v!r}")
+        files[name] = Path(path)
+    missing = [str(p) for p in [args.items, *files.values()] if not p.exists()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    refs, rejects = import_labels(args.items, files)
+    for r in rejects.itertuples(index=False):
+        print(f"rejected: {r.file} row {r.row}: {r.reason}", file=sys.stderr)
+    out = write_references(refs, args.out)
+    print(f"{len(refs):,} labels of {refs['item_id'].nunique():,} items by {len(files)} annotators -> {out}")
     return 0
 
 

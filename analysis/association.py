@@ -42,7 +42,7 @@ def pair_statistics(comentions: pd.DataFrame, mentions: pd.DataFrame, *, level: 
     * p_value: one-sided hypergeometric (Fisher's exact) P(X >= n_ab) of drawing n_b units out of N of
       which n_a mention group_a; q_value: Benjamini-Hochberg over ALL pairs of groups mentioned (k(k-1)/2
       tests, never-co-mentioned pairs counted with p = 1)
-    * n_coop, n_conflict, n_mixed, n_neutral: units of the pair by polarity
+    * n_coop, n_conflict, n_mixed, n_neutral, n_unclear: units of the pair by polarity (``relations.POLARITIES``)
     Sorted by q_value, then n_ab descending.
     """
     from scipy.stats import hypergeom

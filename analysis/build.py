@@ -35,7 +35,7 @@ DOC_COLUMNS = ["doc_id", "path", "outlet", "outlet_provenance", "outlet_source",
                "date_conflict", "date_rejected", "republished", "republished_provenance", "url", "curated_fields",
                "body", "comments", "boilerplate", "n_words", "n_comment_words", "content_hash", "source_hash"]
 SENT_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
-TABLES = ("documents", "sentences", "rejects", "mentions", "comentions")
+TABLES = ("documents", "sentences", "rejects", "mentions", "relations", "comentions")
 
 
 @dataclass
@@ -61,7 +61,8 @@ class BuildSummary:
 #: Modules whose code shapes the documents and sentences tables, and those behind the analyses.
 TEXT_MODULES = ("build", "ingest", "decode", "walk", "tables", "htmlpage", "chrome", "clean", "dates", "outlets",
                 "metadata", "register", "text", "config")
-ANALYSIS_MODULES = ("groups", "names", "roles", "relations", "comention")
+ANALYSIS_MODULES = ("groups", "names", "roles", "relations", "comention", "pair_relations", "relation_features",
+                    "relation_model")
 ANALYSIS_FILES = ("groups.yaml", "roles.yaml", "relation_cues.yaml")
 
 
@@ -88,6 +89,16 @@ def _reference_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _relation_inputs(corpus: str) -> bytes:
+    """The relation model and the corpus's corrections file: the relation step's inputs besides the text."""
+    from .corrections import corrections_path
+
+    out = b""
+    for p in (config.RELATION_MODEL, corrections_path(corpus) if corpus else None):
+        out += p.read_bytes() if p is not None and p.exists() else b"-"
+    return out
+
+
 def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = None) -> str:
     """Cheap fingerprint of what a build depends on: raw file names, sizes and modification
     times, the reference files, the code and the options."""
@@ -105,6 +116,7 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
     h.update(json.dumps(sorted((columns or {}).items())).encode())
     h.update(_reference_digest().encode())
     h.update(_code_digest(TEXT_MODULES + ANALYSIS_MODULES).encode())
+    h.update(_relation_inputs(_corpus(raw_paths)))
     return h.hexdigest()[:24]
 
 
@@ -113,26 +125,34 @@ def fingerprint(raw_paths: Sequence[Path], columns: Mapping[str, str] | None = N
 _W: dict = {}
 
 
-def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool = False) -> None:
+def _init_worker(rules: clean.Rules, sites: metadata.SiteRules, analyses: bool = False, corpus: str = "") -> None:
     _W["rules"] = rules
     _W["sites"] = sites
     _W["outlets"] = outlets.load_outlets()
     _W["splitter"] = text.sentence_splitter()
     _W["analyses"] = analyses
     if analyses:
-        from . import groups, relations, roles
+        from . import corrections, groups, relation_model, relations, roles
 
         _W["gazetteer"] = groups.load_gazetteer()
         _W["roles"] = roles.load_role_rules()
         _W["cues"] = relations.load_cues()
+        _W["model"] = relation_model.load_model()
+        _W["corrections"] = corrections.read_corrections(corpus) if corpus else None
 
 
-def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions and co-mentions of a chunk of whole documents (both only look within a document)."""
-    from . import comention, groups, roles
+def _analyse(sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Mentions, relations and co-mentions of a chunk of whole documents (all only look within a document)."""
+    import warnings
+
+    from . import comention, groups, pair_relations, roles
 
     mentions = roles.assign_roles(groups.find_mentions(sentences, gazetteer=_W["gazetteer"]), sentences, rules=_W["roles"])
-    return mentions, comention.comentions(mentions, sentences, cues=_W["cues"], gazetteer=_W["gazetteer"])
+    with warnings.catch_warnings():  # corrections of other chunks' documents are "not in this build" here
+        warnings.simplefilter("ignore")
+        rel = pair_relations.relations_table(mentions, sentences, model=_W["model"], cues=_W["cues"],
+                                             corrections=_W["corrections"])
+    return mentions, rel, comention.comentions(mentions, sentences, relations=rel, gazetteer=_W["gazetteer"])
 
 
 def _process(job: tuple) -> tuple[dict | None, dict | None, str | None]:
@@ -225,9 +245,17 @@ def _source_hash(rec: ingest.RawRecord, register: dict | None, repeated_digest: 
     return h.hexdigest()[:32]
 
 
-def _analysis_digest() -> str:
-    """What the mentions and co-mentions depend on besides the sentences: code and reference files."""
+def _corpus(raw_paths: Sequence[Path]) -> str:
+    from .corrections import corpus_name
+
+    return corpus_name(raw_paths) if raw_paths else ""
+
+
+def _analysis_digest(corpus: str = "") -> str:
+    """What the mentions, relations and co-mentions depend on besides the sentences: code, reference files,
+    the relation model and the corpus's corrections."""
     h = hashlib.sha256(_code_digest(ANALYSIS_MODULES).encode())
+    h.update(_relation_inputs(corpus))
     for name in ANALYSIS_FILES:
         p = config.REFERENCE_DIR / name
         h.update(p.read_bytes() if p.exists() else b"")
@@ -280,7 +308,7 @@ def build_corpus(raw_paths: Iterable[Path | str] | None = None, out_dir: Path | 
     if workers > 1 and raw_bytes >= PARALLEL_MIN_BYTES:
         # Start the workers before the corpus is read, so they do not inherit its memory.
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites, analyses))
+        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(rules, sites, analyses, _corpus(raw_paths)))
     try:
         return _build(raw_paths, out_dir, fp, t0, rules, sites, pool, columns=columns, progress=progress,
                       incremental=incremental, analyses=analyses)
@@ -331,6 +359,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     results: dict[str, tuple] = {}
     sent_parts: list[pd.DataFrame] = []
     mention_parts: list[pd.DataFrame] = []
+    relation_parts: list[pd.DataFrame] = []
     comention_parts: list[pd.DataFrame] = []
 
     def collect(chunk, res):
@@ -341,7 +370,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
         sent_parts.append(sents)
         if found is not None:
             mention_parts.append(found[0])
-            comention_parts.append(found[1])
+            relation_parts.append(found[1])
+            comention_parts.append(found[2])
         if bar:
             bar.update(len(chunk))
 
@@ -349,7 +379,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
         for chunk, res in zip(chunks, pool.imap(_process_chunk, chunks)):
             collect(chunk, res)
     else:
-        _init_worker(rules, sites, analyses)
+        _init_worker(rules, sites, analyses, _corpus(raw_paths))
         for chunk in chunks:
             collect(chunk, _process_chunk(chunk))
     if bar:
@@ -382,7 +412,8 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
         old["doc_id"] = old["doc_id"].map(reused_ids)
         sent_parts.append(old)
         if analyses:
-            _reuse_analyses(out_dir, old, reused_ids, pool, rules, sites, mention_parts, comention_parts)
+            _reuse_analyses(out_dir, old, reused_ids, pool, rules, sites, mention_parts, comention_parts,
+                            relation_parts, _corpus(raw_paths))
     del jobs, records, results
 
     documents = pd.DataFrame(doc_rows, columns=DOC_COLUMNS)
@@ -404,11 +435,12 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
 
     tables = {"documents": documents, "sentences": sentences, "rejects": rejects_df}
     if analyses:
-        from . import comention, roles
+        from . import comention, pair_relations, roles
 
         tables["mentions"] = _in_order(mention_parts, order, roles.empty_mentions())
+        tables["relations"] = _in_order(relation_parts, order, pair_relations.empty_relations())
         tables["comentions"] = _in_order(comention_parts, order, comention.empty_comentions())
-        del mention_parts, comention_parts
+        del mention_parts, relation_parts, comention_parts
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         tmp = out_dir / f".{name}.parquet.tmp"
@@ -421,7 +453,7 @@ def _build(raw_paths, out_dir, fp, t0, rules, sites, pool, *, columns, progress,
     manifest = {"fingerprint": fp, "raw": [str(p) for p in raw_paths], "columns": dict(columns or {}),
                 "version": __version__, "documents": len(documents), "sentences": len(sentences),
                 "rejects": len(rejects), "rejects_by_reason": dict(sorted(by_reason.items())),
-                "tables": sorted(tables), "analysis_digest": _analysis_digest() if analyses else None}
+                "tables": sorted(tables), "analysis_digest": _analysis_digest(_corpus(raw_paths)) if analyses else None}
     (out_dir / "build.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -449,14 +481,14 @@ def _in_order(parts: list[pd.DataFrame], order: dict[str, int], empty: pd.DataFr
 
 
 def _reuse_analyses(out_dir: Path, old_sents: pd.DataFrame, reused_ids: dict[str, str], pool, rules, sites,
-                    mention_parts: list, comention_parts: list) -> None:
+                    mention_parts: list, comention_parts: list, relation_parts: list, corpus: str) -> None:
     """Mentions and co-mentions of reused documents: taken from the previous build when the gazetteer,
     cues and their code are unchanged, else computed again from the reused sentences."""
     try:
         manifest = json.loads((out_dir / "build.json").read_text(encoding="utf-8"))
-        if manifest.get("analysis_digest") != _analysis_digest():
+        if manifest.get("analysis_digest") != _analysis_digest(corpus):
             raise ValueError("analysis inputs changed")
-        for name, parts in (("mentions", mention_parts), ("comentions", comention_parts)):
+        for name, parts in (("mentions", mention_parts), ("relations", relation_parts), ("comentions", comention_parts)):
             old = pd.read_parquet(out_dir / f"{name}.parquet")
             old = old[old["doc_id"].isin(list(reused_ids))].copy()
             old["doc_id"] = old["doc_id"].map(reused_ids)
@@ -469,8 +501,9 @@ def _reuse_analyses(out_dir: Path, old_sents: pd.DataFrame, reused_ids: dict[str
     if pool is not None and len(chunks) > 1:
         results = pool.imap(_analyse, chunks)
     else:
-        _init_worker(rules, sites, True)
+        _init_worker(rules, sites, True, corpus)
         results = map(_analyse, chunks)
-    for mentions, comentions in results:
+    for mentions, rel, comentions in results:
         mention_parts.append(mentions)
+        relation_parts.append(rel)
         comention_parts.append(comentions)

@@ -33,6 +33,17 @@ SITES = REFERENCE_DIR / "sites.yaml"
 OUTLETS = REFERENCE_DIR / "outlets.yaml"
 REGISTER_NAME = "metadata.csv"
 
+# The relation classifier: annotations (references into the corpora, never their text), the trained model
+# (a diffable JSON file made by `make model`), its evaluation, and the analysts' corrections per corpus.
+ANNOTATIONS_DIR = PROJECT_ROOT / "data" / "annotations"
+RELATION_ANNOTATIONS = ANNOTATIONS_DIR / "relations.csv"
+RELATION_GUIDELINE = ANNOTATIONS_DIR / "guideline.md"
+MODELS_DIR = PROJECT_ROOT / "data" / "models"
+RELATION_MODEL = MODELS_DIR / "relations.json"
+RELATION_EVAL = MODELS_DIR / "relations_eval.json"
+#: The corpora the annotations point into, by the name used in RELATION_ANNOTATIONS' `corpus` column.
+ANNOTATED_CORPORA = {"seeds": PROJECT_ROOT / "data" / "raw", "fakes": FAKES_CSV}
+
 
 def corpus_from_env() -> list[Path] | None:
     """Raw paths named by ``WORKBOOK_CORPUS`` (``os.pathsep``-separated; relative ones resolved against the

@@ -21,6 +21,7 @@ class Corpus:
     sentences: pd.DataFrame
     rejects: pd.DataFrame
     mentions: pd.DataFrame | None = None
+    relations: pd.DataFrame | None = None
     comentions: pd.DataFrame | None = None
     out_dir: Path | None = None
     raw: list[Path] = field(default_factory=list)

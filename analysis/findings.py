@@ -12,7 +12,8 @@ import pandas as pd
 from .report import plural, short
 
 __all__ = ["needs_documents", "needs_sources", "needs_dates", "needs_mentions", "needs_pairs", "needs_units",
-           "pair_overview", "overview_findings", "source_findings", "pair_findings", "topic_findings"]
+           "pair_overview", "relation_change_examples", "overview_findings", "source_findings", "pair_findings",
+           "topic_findings"]
 
 UNKNOWN = "(unknown)"
 
@@ -217,8 +218,34 @@ def pair_overview(pairs: pd.DataFrame, sentences: pd.DataFrame, documents: pd.Da
     return ranked, ev[["group_a", "group_b", "text", "title", "date"]].reset_index(drop=True)
 
 
+def relation_change_examples(changes: pd.DataFrame, sentences: pd.DataFrame, *, names: dict[str, str],
+                             width: int = 220) -> pd.DataFrame:
+    """``timeline.relation_changes`` with the actors' names and one evidence sentence on each side (the first
+    listed): actor_a, actor_b, before, n_before, example_before, after, n_after, example_after."""
+    cols = ["actor_a", "actor_b", "before", "n_before", "example_before", "after", "n_after", "example_after"]
+    if changes is None or changes.empty:
+        return pd.DataFrame(columns=cols)
+    text = sentences.set_index(["doc_id", "section", "sentence"])["text"]
+
+    def first(ids: str) -> str:
+        doc, _, rest = str(ids).split(";")[0].rpartition("/")
+        section, _, num = rest.partition(":")
+        try:
+            return short(text.loc[(doc, section, int(num))], width)
+        except (KeyError, ValueError):
+            return ""
+
+    return pd.DataFrame({
+        "actor_a": changes["group_a"].map(lambda g: names.get(g, g)),
+        "actor_b": changes["group_b"].map(lambda g: names.get(g, g)),
+        "before": [f"{r} {p}" for r, p in zip(changes["relation_before"], changes["period_before"].astype(str))],
+        "n_before": changes["n_before"], "example_before": changes["evidence_before"].map(first),
+        "after": [f"{r} {p}" for r, p in zip(changes["relation_after"], changes["period_after"].astype(str))],
+        "n_after": changes["n_after"], "example_after": changes["evidence_after"].map(first)})[cols]
+
+
 def pair_findings(counts: pd.DataFrame, ranked: pd.DataFrame, stats: pd.DataFrame, examples: pd.DataFrame, *,
-                  n_undated: int, level: str, top: int = 3) -> list[str]:
+                  n_undated: int, level: str, top: int = 3, changes: pd.DataFrame | None = None) -> list[str]:
     """``counts``: mention counts per actor (group_name, mentions, documents); ``ranked``: ``timeline.rank_pairs``
     over the whole corpus; ``stats``: ``association.pair_statistics``; ``examples``: one evidence sentence per
     pair (group_a, group_b, text, title, date)."""
@@ -237,7 +264,8 @@ def pair_findings(counts: pd.DataFrame, ranked: pd.DataFrame, stats: pd.DataFram
         if ex is not None and (r.group_a, r.group_b) in ex.index:
             e = ex.loc[(r.group_a, r.group_b)]
             e = e.iloc[0] if isinstance(e, pd.DataFrame) else e
-            s += f"; e.g. “{short(e['text'], 200)}” ({short(e['title'], 60)}{', ' + e['date'] if e['date'] else ''})"
+            where = ", ".join(x for x in (short(e["title"], 60), e["date"]) if x)
+            s += f"; e.g. “{short(e['text'], 200)}”" + (f" ({where})" if where else "")
         out.append(s + ".")
     if len(stats):
         sig = stats[stats["q_value"] < 0.05]
@@ -249,6 +277,15 @@ def pair_findings(counts: pd.DataFrame, ranked: pd.DataFrame, stats: pd.DataFram
         else:
             out.append(f"None of the {len(stats):,} co-mentioned pairs is named together more often than chance at a "
                        f"false discovery rate of 5% (too few units to tell).")
+    if changes is not None and len(changes):
+        for r in changes.head(3).itertuples():
+            out.append(f"**{r.actor_a} – {r.actor_b} changes sign**: {r.before} ({plural(int(r.n_before), 'sentence')}, "
+                       f"e.g. “{r.example_before}”), then {r.after} ({plural(int(r.n_after), 'sentence')}, e.g. "
+                       f"“{r.example_after}”).")
+        if len(changes) > 3:
+            out.append(f"{len(changes) - 3} more changes of sign are listed in the table above.")
+    elif changes is not None:
+        out.append("No pair's stated relation changes sign between periods (at least two sentences a side).")
     if n_undated:
         out.append(f"{plural(n_undated, 'co-mention')} in undated documents are left out of the timelines.")
     return out

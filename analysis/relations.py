@@ -46,7 +46,7 @@ from .groups import normalise
 __all__ = ["POLARITIES", "Cues", "load_cues", "sentence_polarities"]
 
 DEFAULT_CUES = config.RELATION_CUES
-POLARITIES = ("coop", "conflict", "mixed", "neutral")
+POLARITIES = ("coop", "conflict", "mixed", "neutral", "unclear")
 _PUNCT_GAP = r"[\s,;:()\[\]\"“”'’/&\-–—\x01]"
 _ENDINGS = ("", "s", "es", "d", "ed", "ing", "er", "ers")
 _IRREGULAR_PASSIVE = ("struck", "hit", "shot", "beaten", "overrun", "driven out", "shot down")
@@ -78,6 +78,12 @@ class Cues:
     passive_auxiliaries: tuple[str, ...] = ("was", "were", "been", "being", "is", "are")
     ignore: tuple[str, ...] = ()
     modifiers: dict = field(default_factory=lambda: {"backed": "coop", "led": "coop", "linked": "coop"})
+    # word lists read by the classifier's features (analysis.relation_features), one word each; * = any ending
+    negation: tuple[str, ...] = ("not", "no", "never", "denied", "deny", "denies", "without")
+    modality: tuple[str, ...] = ("could", "would", "might", "may", "if")
+    reporting: tuple[str, ...] = ("said", "says", "according", "claimed", "accused")
+    time_markers: tuple[str, ...] = ("formerly", "former", "previously", "now", "later")
+    colisting: tuple[str, ...] = ("and", "or", "both", "the", ",")
 
     def __post_init__(self) -> None:
         # ONE Aho-Corasick automaton over the normalised cue phrases (and the `ignore` phrases, which block
@@ -113,6 +119,18 @@ class Cues:
         object.__setattr__(self, "back_re_", re.compile(r"(?<!\w)(?:" + back + r")(?!\w)", re.I))
         aux = _alternation(self.passive_auxiliaries) or "(?!x)x"
         object.__setattr__(self, "aux_re_", re.compile(r"(?<!\w)(?:" + aux + r")\s+(?:\w+ly\s+)?$", re.I))
+        classes = {}
+        for name in ("negation", "modality", "reporting", "time_markers", "colisting"):
+            words = set()
+            for phrase in getattr(self, name):
+                for w in phrase.lower().replace("’", "'").split():
+                    if w.endswith("*"):
+                        words.update(w[:-1] + e for e in _ENDINGS)
+                    else:
+                        words.add(w)
+            classes[name] = frozenset(words)
+        classes["connectors"] = classes.pop("colisting") | frozenset(",;:()-\"'–—/&")
+        object.__setattr__(self, "word_classes_", classes)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Cue hits (start, end, 'coop'|'conflict') in ``text``, word-bounded, leftmost-longest."""
@@ -149,7 +167,7 @@ def load_cues(path: str | Path | None = None) -> Cues:
     if not isinstance(data, dict):
         raise ValueError(f"{p}: the cue file must be a mapping with 'coop' and 'conflict' lists; got {type(data).__name__}.")
     fields = ("coop", "conflict", "reciprocal", "introducers", "connectors", "back_references", "passive_auxiliaries",
-              "ignore", "modifiers")
+              "ignore", "modifiers", "negation", "modality", "reporting", "time_markers", "colisting")
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise ValueError(f"{p}: unknown key(s) {unknown}; allowed are {list(fields)}.")

@@ -13,7 +13,8 @@ from .groups import Gazetteer, lineage_map
 from .relations import POLARITIES
 
 __all__ = ["FREQS", "FREQ_NAMES", "TimeSeries", "choose_freq", "documents_per_period", "rank_pairs", "network_periods",
-           "mentions_over_time", "comentions_over_time"]
+           "mentions_over_time", "comentions_over_time", "RELATION_PERIOD_COLUMNS", "RELATION_CHANGE_COLUMNS",
+           "relations_over_time", "relation_changes"]
 
 
 class TimeSeries(NamedTuple):
@@ -203,3 +204,82 @@ def comentions_over_time(comentions: pd.DataFrame, documents: pd.DataFrame, *, f
     rest = [x for x in out.columns if x not in front]
     return TimeSeries(out[front + rest].sort_values(["period", "group_a", "group_b"]).reset_index(drop=True), undated,
                       documents_per_period(documents, freq=freq, date_column=date_column))
+
+
+# ------------------------------------------------------------------------------------ relations over time
+RELATION_PERIOD_COLUMNS = ["period", "group_a", "group_b", "n_documents", "n_sentences", "n_coop", "n_conflict",
+                           "n_none", "n_unclear", "n_curated", "relation"]
+RELATION_CHANGE_COLUMNS = ["group_a", "group_b", "period_before", "relation_before", "n_before", "evidence_before",
+                           "period_after", "relation_after", "n_after", "evidence_after"]
+
+
+def relations_over_time(relations: pd.DataFrame, documents: pd.DataFrame, *, freq: str = "Y",
+                        date_column: str = "published", min_sentences: int = 1, majority: float = 2 / 3) -> TimeSeries:
+    """A pair's relation per period, from the ``relations`` table (one row per sentence and pair).
+
+    ``dated`` columns: period, group_a, group_b, n_documents, n_sentences, n_coop, n_conflict, n_none, n_unclear
+    (sentences by label), n_curated (labels from analysts' corrections), relation: 'coop' or 'conflict' when that
+    label has at least ``min_sentences`` sentences and at least ``majority`` of the pair's coop and conflict
+    sentences of the period, 'mixed' when both are stated without such a majority, else 'none'.
+    ``undated``: the relations rows of documents without a usable date (never placed on a guessed date);
+    ``documents``: documents per period by date provenance.
+    """
+    if not isinstance(min_sentences, int) or min_sentences < 1:
+        raise ValueError(f"`min_sentences` must be an int >= 1; got {min_sentences!r}.")
+    if not 0.5 < majority <= 1:
+        raise ValueError(f"`majority` must be in (0.5, 1]; got {majority!r}.")
+    require_table(relations, ["doc_id", "section", "sentence", "group_a", "group_b", "label", "source"], "relations")
+    dated, undated = _dates(relations, documents, freq, date_column)
+    if dated.empty:
+        return TimeSeries(pd.DataFrame(columns=RELATION_PERIOD_COLUMNS), undated, documents_per_period(documents, freq=freq, date_column=date_column))
+    keys = ["period", "group_a", "group_b"]
+    d = dated.assign(**{f"n_{x}": (dated["label"] == x).astype(int) for x in ("coop", "conflict", "none", "unclear")},
+                     n_curated=(dated["source"] == "curated").astype(int))
+    g = d.groupby(keys)
+    out = g[["n_coop", "n_conflict", "n_none", "n_unclear", "n_curated"]].sum()
+    out.insert(0, "n_sentences", g.size())
+    out.insert(0, "n_documents", g["doc_id"].nunique())
+    out = out.reset_index()
+    out["relation"] = _period_relation(out["n_coop"].to_numpy(), out["n_conflict"].to_numpy(), min_sentences, majority)
+    return TimeSeries(out[RELATION_PERIOD_COLUMNS].sort_values(keys).reset_index(drop=True), undated,
+                      documents_per_period(documents, freq=freq, date_column=date_column))
+
+
+def _period_relation(coop: np.ndarray, conflict: np.ndarray, min_sentences: int, majority: float) -> np.ndarray:
+    signed = coop + conflict
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(signed > 0, coop / np.maximum(signed, 1), 0.5)
+    return np.select([(coop >= min_sentences) & (share >= majority),
+                      (conflict >= min_sentences) & (1 - share >= majority), signed > 0],
+                     ["coop", "conflict", "mixed"], "none").astype(object)
+
+
+def relation_changes(relations: pd.DataFrame, documents: pd.DataFrame, *, freq: str = "Y",
+                     date_column: str = "published", min_sentences: int = 2, majority: float = 2 / 3) -> pd.DataFrame:
+    """Where a pair's relation changes sign: allies in one period, enemies in the next one that states a
+    relation (or the reverse), with the evidence on both sides.
+
+    Periods and relations as in :func:`relations_over_time` (periods with no clear coop or conflict are
+    skipped, so "coop 2014, nothing in 2015, conflict 2016" is one change). Columns: group_a, group_b,
+    period_before, relation_before, n_before (sentences of that relation), evidence_before (';'-joined
+    "doc_id/section:sentence" of those sentences), period_after, relation_after, n_after, evidence_after.
+    """
+    series = relations_over_time(relations, documents, freq=freq, date_column=date_column,
+                                 min_sentences=min_sentences, majority=majority)
+    signed = series.dated[series.dated["relation"].isin(["coop", "conflict"])]
+    if signed.empty:
+        return pd.DataFrame(columns=RELATION_CHANGE_COLUMNS)
+    dated, _ = _dates(relations, documents, freq, date_column)
+    ids = dated["doc_id"].astype(str) + "/" + dated["section"].astype(str) + ":" + dated["sentence"].astype(str)
+    evidence = (dated.assign(_id=ids).groupby(["period", "group_a", "group_b", "label"])["_id"]
+                .agg(lambda x: ";".join(x)).to_dict())
+    rows = []
+    for (a, b), g in signed.sort_values("period").groupby(["group_a", "group_b"], sort=True):
+        per, rel = g["period"].tolist(), g["relation"].tolist()
+        n = dict(zip(zip(per, rel), (g["n_coop"].where(g["relation"] == "coop", g["n_conflict"])).tolist()))
+        for k in range(1, len(per)):
+            if rel[k] != rel[k - 1]:
+                rows.append((a, b, per[k - 1], rel[k - 1], n[(per[k - 1], rel[k - 1])],
+                             evidence.get((per[k - 1], a, b, rel[k - 1]), ""), per[k], rel[k], n[(per[k], rel[k])],
+                             evidence.get((per[k], a, b, rel[k]), "")))
+    return pd.DataFrame(rows, columns=RELATION_CHANGE_COLUMNS)

@@ -1,12 +1,14 @@
-"""Benchmark ``analysis.groups.find_mentions``, ``roles.assign_roles`` (and ``comention.comentions``) on FA-KES scaled up.
+"""Benchmark ``analysis.groups.find_mentions`` and ``roles.assign_roles`` (and the relation step and ``comention.comentions``) on FA-KES
+scaled up.
 
     .venv/bin/python bench/bench_mentions.py            # 100,000 articles
     .venv/bin/python bench/bench_mentions.py --n 20000 --comentions
 
 Articles come from ``bench/scale.py`` (realistic shuffles of the 804 FA-KES articles, cached under /tmp).
 They are split into a sentences table with a simple regex (the build's Punkt splitter is not what is being
-timed); only ``find_mentions`` (and optionally ``comentions``) is timed. Prints documents/second, CPU seconds
-(steadier than wall time on a shared machine) and peak resident memory. Target: 100k articles in under 30 s.
+timed); only ``find_mentions``, ``assign_roles`` (and optionally the relation step, ``pair_relations.relations_table`` with the
+committed classifier, then ``comentions`` from its table) is timed. Prints wall and CPU seconds (CPU time is
+steadier on a shared machine), documents/second and peak resident memory. Target: 100k articles in under 30 s.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from scale import peak_memory_mb, scaled_fakes  # noqa: E402
 
-from analysis import comention, groups, roles  # noqa: E402
+from analysis import comention, groups, pair_relations, relation_model, relations, roles  # noqa: E402
 
 SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
@@ -54,7 +56,7 @@ def sentences_table(bodies: list[str]) -> pd.DataFrame:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="number of articles (default 100000)")
-    ap.add_argument("--comentions", action="store_true", help="also time comention.comentions")
+    ap.add_argument("--comentions", action="store_true", help="also time the relation step and comention.comentions")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -71,20 +73,26 @@ def main() -> None:
     t, c = time.perf_counter(), time.process_time()
     mentions = groups.find_mentions(sentences, gazetteer=gaz)
     dt, dc = time.perf_counter() - t, time.process_time() - c
-    print(f"find_mentions: {dt:.1f} s ({dc:.1f} s CPU), {args.n / dt:,.0f} documents/s, {len(mentions):,} mentions; "
+    print(f"find_mentions: {dt:.1f} s (CPU {dc:.1f} s), {args.n / dt:,.0f} documents/s, {len(mentions):,} mentions; "
           f"peak RSS {peak_memory_mb():,.0f} MB (before: {rss_before:,.0f} MB)")
     rules = roles.load_role_rules()
     t, c = time.perf_counter(), time.process_time()
     mentions = roles.assign_roles(mentions, sentences, rules=rules)
     dt, dc = time.perf_counter() - t, time.process_time() - c
-    print(f"assign_roles: {dt:.1f} s ({dc:.1f} s CPU), {mentions['role'].value_counts().to_dict()}; "
+    print(f"assign_roles: {dt:.1f} s (CPU {dc:.1f} s), {mentions['role'].value_counts().to_dict()}; "
           f"peak RSS {peak_memory_mb():,.0f} MB")
     if args.comentions:
-        t = time.perf_counter()
-        pairs = comention.comentions(mentions, sentences, gazetteer=gaz)
-        dt = time.perf_counter() - t
-        print(f"comentions: {dt:.1f} s, {args.n / dt:,.0f} documents/s, {len(pairs):,} rows; "
-              f"peak RSS {peak_memory_mb():,.0f} MB")
+        model, cues = relation_model.load_model(), relations.load_cues()
+        t, c = time.perf_counter(), time.process_time()
+        rel = pair_relations.relations_table(mentions, sentences, model=model, cues=cues)
+        dt, dc = time.perf_counter() - t, time.process_time() - c
+        print(f"relations: {dt:.1f} s (CPU {dc:.1f} s), {len(rel):,} pair-sentences "
+              f"({(rel['label'] == 'unclear').mean():.0%} unclear); peak RSS {peak_memory_mb():,.0f} MB")
+        t2, c2 = time.perf_counter(), time.process_time()
+        pairs = comention.comentions(mentions, sentences, relations=rel, gazetteer=gaz)
+        dt2, dc2 = time.perf_counter() - t2, time.process_time() - c2
+        print(f"comentions: {dt2:.1f} s (CPU {dc2:.1f} s), {len(pairs):,} rows; peak RSS {peak_memory_mb():,.0f} MB")
+        print(f"relations + comentions: {dt + dt2:.1f} s (CPU {dc + dc2:.1f} s), {args.n / (dt + dt2):,.0f} documents/s")
 
 
 if __name__ == "__main__":

@@ -151,18 +151,24 @@ def test_comentions_table_on_seeds(gaz, seeds):
     assert (c["group_a"] < c["group_b"]).all()
     assert set(c["polarity"]) <= set(relations.POLARITIES)
     d2 = c[(c["doc_id"] == "002_37241c7d1fbbb02d") & (c["level"] == "sentence")].set_index(["group_a", "group_b"])
-    s32 = d2[d2["sentence"] == d2.loc[("nusra", "syrian_state"), "sentence"]]
-    assert s32.loc[("ahrar_al_sham", "nusra"), "polarity"] == "coop"
-    assert s32.loc[("ahrar_al_sham", "syrian_state"), "polarity"] == "conflict"
+    text = sents.set_index(["doc_id", "section", "sentence"])["text"]
+    # "Earlier this year, Jaysh al Islam battled the Islamic State's fighters in Ghouta" and "its repeated clashes
+    # with the Islamic State": conflict, sentence by sentence
+    pair = d2.loc[("islamic_state", "jaysh_al_islam")]
+    said = {text[("002_37241c7d1fbbb02d", "body", int(k))]: pol for k, pol in zip(pair["sentence"], pair["polarity"])}
+    battled = next(t for t in said if "battled" in t)
+    clashes = next(t for t in said if "repeated clashes" in t)
+    assert said[battled] == "conflict" and said[clashes] in ("conflict", "unclear")
+    # the document row sums its sentence rows
     doc = c[(c["doc_id"] == "002_37241c7d1fbbb02d") & (c["level"] == "document")].set_index(["group_a", "group_b"])
-    assert doc.loc[("islamic_state", "jaysh_al_islam"), "polarity"] == "conflict"
-    assert doc.loc[("islamic_state", "jaysh_al_islam"), "n_conflict"] == 3
-    # paragraph 1 of seed 000: the enumeration inherits "formed a joint operations room"
-    par = c[(c["doc_id"] == "000_d686775f40cc3bfe") & (c["level"] == "paragraph") & (c["paragraph"] == 1)]
-    par = par.set_index(["group_a", "group_b"])
-    assert par.loc[("ajnad_al_sham", "nusra"), "polarity"] == "coop"
-    # evidence: the sentences behind a row, as "section:sentence"
     row = doc.loc[("islamic_state", "jaysh_al_islam")]
+    assert row["n_joint"] == len(pair) == 3 and row["n_conflict"] == (pair["polarity"] == "conflict").sum() >= 1
+    assert row["n_unclear"] == (pair["polarity"] == "unclear").sum()
+    assert row["polarity"] == "conflict"
+    # pairs named in one document but never in one sentence: no relation stated
+    apart = doc[doc["n_joint"] == 0]
+    assert len(apart) and (apart["polarity"] == "neutral").all() and (apart["n_coop"] + apart["n_conflict"] == 0).all()
+    # evidence: the sentences behind a row, as "section:sentence"
     ev = row["evidence"].split(";")
     assert len(ev) == row["n_sentences"] and all(e.startswith("body:") for e in ev)
     evs = comention.evidence_sentences(doc.reset_index().iloc[[0]], sents)
