@@ -18,7 +18,19 @@ Matching rules (see the header of groups.yaml for the data side):
   "anti-": "anti-Assad forces" are their opponents.
 * An "al-"/"el-" right before a name is part of the mention ("Al Nusrah" although the alias is "Nusra").
 * Exact-case names match the original text in exactly the listed case ("IS" matches, "is"/"Is" never);
-  IS and US are also rejected when a neighbouring word is in capitals (a shouted headline).
+  IS and US are also rejected when a neighbouring word is in capitals (a shouted headline). An acronym may
+  carry a bare lower-case possessive "s" ("ISILs", "SDFs"), left out of the span.
+* Accents are folded ("Ḥurrās ad-Dīn") and invisible characters (Unicode Cf: zero-width joiner, RLM, word
+  joiner, soft hyphen, ...) are ignored inside names; offsets still point into the original text, so a
+  span keeps the invisible characters it covers (``analysis.names``).
+* Ordinals match in figures and words ("13th Division" ~ "Thirteenth Division").
+* ``patterns`` (regular expressions over the normalised text, hyphens kept as "-") catch names with an open
+  slot ("forces loyal to Syrian President Bashar al-Assad") or a context ("regime" in "regime-held"); they
+  compete with the aliases under the leftmost-longest rule.
+* Two groups with one name (``same_name_as``) share the alias; :func:`find_mentions` resolves each such
+  mention by the group's ``context`` words in the sentence, then in the rest of the document, then by the
+  document's date (``dates``) against the groups' founded/dissolved dates, else to the first of them in the
+  file. ``replace_group_names`` uses the context words of the text it is given.
 """
 from __future__ import annotations
 
@@ -35,6 +47,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .names import fold as _fold, lower, lower_chars, non_ascii, normalise, ordinal_forms, strip_invisible
+
+__all__ = ["KINDS", "MENTION_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_PREFIX", "GazetteerError", "Group", "Membership",
+           "Gazetteer", "normalise", "parse_gazetteer", "load_gazetteer", "lineage_root", "lineage_map",
+           "empty_mentions", "find_mentions", "replace_group_names", "mention_counts"]
+
 try:  # the project's path module; fall back to the repository layout
     from . import config as _config
 
@@ -48,16 +66,17 @@ MENTION_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end",
 SENTENCE_COLUMNS = ["doc_id", "section", "paragraph", "sentence", "start", "end", "text"]
 TOKEN_PREFIX = "grp_"
 
-_APOSTROPHES = "’‘ʼ`´′ʻ"
-_DASHES = "-‐‑‒–—―"
-_SPACES = "\t\n\r\x0b\x0c\xa0\u2007\u2009\u200a\u202f\u3000"
 _DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _SEP = "\x00"  # joins sentences for one scan; no alias contains it, so no match crosses sentences
 _PREV_WORD_RE = re.compile(r"([^\W\d_]+)[^\w\x00]*$")
 _NEXT_WORD_RE = re.compile(r"[^\w\x00]*([^\W\d_]+)")
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
 _MAX_VARIANTS = 5000
+_PATTERN_REACH = 160  # characters a pattern match may extend after its anchor
+_PATTERN_BACK = 60  # ... and before it
+_DASH_CHARS = "-‐‑‒–—"
 _CHUNK_CHARS = 2_000_000
 
 
@@ -65,27 +84,21 @@ class GazetteerError(ValueError):
     """The gazetteer file is malformed; the message names the entry, the field and what was received."""
 
 
-def _fold(text: str) -> str:
-    """Straight apostrophes, spaces for hyphens/dashes/whitespace; case kept. Length-preserving."""
-    for ch in _APOSTROPHES:
-        if ch in text:
-            text = text.replace(ch, "'")
-    for ch in _DASHES + _SPACES:
-        if ch in text:
-            text = text.replace(ch, " ")
-    return text
-
-
-def normalise(text: str) -> str:
-    """Length-preserving normal form for matching: lower case, straight apostrophes, hyphens as spaces."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters lower-case to two ("İ"); keep those as they are
-        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return _fold(low)
-
-
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _context_text(text: str) -> str:
+    """Normalised words of ``text`` joined by single spaces, padded: " fighters in homs " (for word lookups)."""
+    return " " + " ".join(_WORD_RE.findall(normalise(text))) + " "
+
+
+def _active(group: Group, day: str) -> bool:
+    """Whether ``group`` existed on ``day`` (YYYY-MM-DD) by its founded/dissolved dates (partial dates
+    compare at their own precision)."""
+    if group.founded and day[:len(group.founded)] < group.founded:
+        return False
+    return not (group.dissolved and day[:len(group.dissolved)] > group.dissolved)
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,13 @@ class Membership:
     id: str
     since: str | None = None
     until: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    id: str
+    date: str | None = None
     note: str | None = None
 
 
@@ -108,8 +128,18 @@ class Group:
     dissolved: str | None = None
     predecessor: str | None = None
     members: tuple[Membership, ...] = ()
+    split_from: tuple[Split, ...] = ()
+    same_name_as: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
     note: str | None = None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    group: str
+    anchors: tuple[str, ...]
+    regex: str
 
 
 @dataclass
@@ -121,6 +151,9 @@ class Gazetteer:
     military_nouns: tuple[str, ...] = ()
     exclude_following: tuple[str, ...] = ()
     word_acronyms: tuple[str, ...] = ()
+    compound_suffixes: tuple[str, ...] = ()
+    state_nouns: tuple[str, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
     path: Path | None = None
     n_keys_: int = field(init=False, default=0)
 
@@ -170,14 +203,15 @@ class Gazetteer:
             columns=["id", "name", "kind", "lineage_root", "predecessor", "founded", "dissolved", "n_aliases"])
 
     def memberships(self) -> pd.DataFrame:
-        """One row per membership: group (the coalition), member, since, until, note."""
-        rows = [(g.id, m.id, m.since, m.until, m.note) for g in self.groups.values() for m in g.members]
+        """One row per membership: group (the coalition), member, since, until, note. A membership without
+        an end date ends when the coalition was dissolved (``until`` is then the coalition's ``dissolved``)."""
+        rows = [(g.id, m.id, m.since, m.until or g.dissolved, m.note) for g in self.groups.values() for m in g.members]
         return pd.DataFrame(rows, columns=["group", "member", "since", "until", "note"])
 
     # -- compilation ----------------------------------------------------------------------------------
     def _variants(self, alias: str) -> set[str]:
         """Every normalised spelling of ``alias``: spelling classes, article forms, apostrophe-less forms."""
-        tokens = normalise(alias).split()
+        tokens = normalise(strip_invisible(alias)[0]).split()
         classes = {t: cls for cls in self._classes for t in cls}
         options: list[set[str]] = []
         for i, tok in enumerate(tokens):
@@ -189,7 +223,7 @@ class Gazetteer:
                 if i == 0:
                     opts.add("")  # a leading article may be dropped: "al-Nusra Front" ~ "Nusra Front"
             else:
-                opts = set(classes.get(tok, (tok,)))
+                opts = set(classes.get(tok, (tok,))) | set(ordinal_forms(tok))
             opts |= {o.replace("'", "") for o in opts if "'" in o}
             options.append(opts)
         n = 1
@@ -209,10 +243,17 @@ class Gazetteer:
         self._classes = [tuple(normalise(t).strip() for t in cls) for cls in self.spelling_variants]
         owner: dict[str, tuple[str, str]] = {}  # key -> (group id, alias it came from)
         exact_owner: dict[str, str] = {}
+        namesakes = self._namesakes()
+        shared: dict[str, list[str]] = {}  # key -> groups sharing it (file order); the first owns the key
 
         def claim(table: dict, key: str, gid: str, alias: str) -> None:
             prev = table.get(key)
             if prev is not None and prev[0] != gid:
+                if gid in namesakes.get(prev[0], ()):
+                    lst = shared.setdefault(" ".join(normalise(key).split()), [prev[0]])
+                    if gid not in lst:
+                        lst.append(gid)
+                    return
                 raise GazetteerError(
                     f"alias {key!r} points at two groups: {prev[0]!r} (from {prev[1]!r}) and {gid!r} (from {alias!r}).")
             table.setdefault(key, (gid, alias))
@@ -226,6 +267,8 @@ class Gazetteer:
             for adj in g.adjectives:
                 target = exact if (sum(c.isupper() for c in adj) >= 2 and not any(c.islower() for c in adj)) else names
                 target.extend((f"{adj} {noun}", True) for noun in nouns)
+                if target is exact:  # "US Armed Forces" as well as "US armed forces"
+                    target.extend((f"{adj} {noun.title()}", True) for noun in nouns if noun != noun.title())
             for alias, is_adj in names:
                 for key in self._variants(alias):
                     claim(owner, key, g.id, alias)
@@ -235,15 +278,16 @@ class Gazetteer:
                 (adjectival if is_adj else plain).add(" ".join(normalise(name).split()))
         for name, (gid, _) in exact_owner.items():
             other = owner.get(" ".join(normalise(name).split()))
-            if other is not None and other[0] != gid:
+            if other is not None and other[0] != gid and gid not in namesakes.get(other[0], ()):
                 raise GazetteerError(f"alias {name!r} points at two groups: {other[0]!r} (from {other[1]!r}) and "
                                      f"{gid!r} (exact-case {name!r}).")
 
         self._gids = sorted(self.groups)
         index = {gid: i for i, gid in enumerate(self._gids)}
-        # ONE automaton over lower-case keys. Value: (key length, group index, possessive "s" allowed,
-        # exact forms or None, adjectival). Exact-case names are stored by their folded lower-case key and
-        # verified against the original text's case at match time.
+        # ONE automaton over lower-case keys. Value: (key length, group index, possessive "s" allowed (0 no,
+        # 1 yes, 2 only a lower-case "s" after an acronym: "ISILs"), exact forms or None, adjectival).
+        # Exact-case names are stored by their folded lower-case key and verified against the original
+        # text's case at match time.
         forms: dict[str, tuple[str, set[str]]] = {}
         for name, (gid, _) in exact_owner.items():
             key = " ".join(normalise(name).split())
@@ -251,17 +295,89 @@ class Gazetteer:
         self._automaton = ahocorasick.Automaton()
         for key, (gid, _) in owner.items():
             adj = key in adjectival and key not in plain
-            self._automaton.add_word(key, (len(key), index[gid], not key.endswith("s"), None, adj))
+            self._automaton.add_word(key, (len(key), index[gid], 0 if key.endswith("s") else 1, None, adj, 0))
         for key, (gid, fs) in forms.items():
             if key not in owner:
-                allow_s = not key.endswith("s") and not any(f.isupper() for f in fs)
+                allow_s = 2 if any(f.isupper() for f in fs) else 0 if key.endswith("s") else 1
                 adj = key in adjectival and key not in plain
-                self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj))
+                self._automaton.add_word(key, (len(key), index[gid], allow_s, frozenset(fs), adj, 0))
+        # A demonym is a mention only in a hyphenated compound ("Turkish-backed", "British-based") or when it
+        # is coordinated with another one before a military noun ("Syrian and Russian jets"): the key covers the
+        # phrase, the mention only the demonym (`head` characters; positive: a dash must follow it).
+        n_compound = 0
+        demonyms = [(g.id, " ".join(normalise(adj).split())) for g in self.groups.values() for adj in g.adjectives
+                    if adj[:1].isupper() and not adj.isupper()]  # not "regime", not acronyms ("US" is an alias)
+        seconds = sorted({h for _, h in demonyms} | {"regime", "government", "us", "u.s."})
+        for gid, head in demonyms:
+            keys = [(f"{head} {' '.join(normalise(sfx).split())}", len(head)) for sfx in self.compound_suffixes]
+            keys += [(f"{head} and {other} {noun}", -len(head)) for other in seconds if other != head for noun in nouns]
+            g = self.groups[gid]  # a foreign state named by its bare name: "a Russian deadline", "the Turkish city of"
+            if g.kind == "foreign_state" and normalise(g.name) in {normalise(a) for a in g.aliases}:
+                keys += [(f"{head} {' '.join(normalise(sn).split())}", -len(head)) for sn in self.state_nouns]
+            for key, h in keys:
+                if key not in owner and key not in forms and self._automaton.get(key, None) is None:
+                    self._automaton.add_word(key, (len(key), index[gid], 0, None, False, h))
+                    n_compound += 1
+        # Pattern anchors are keys of the same automaton (value: group index -1 - pattern number), so finding
+        # them costs nothing; an anchor that is also a name is searched for separately.
+        self._patterns, self._anchor_finds = [], []
+        for k, pat in enumerate(self.patterns):
+            if pat.group not in index:
+                raise _fail(f"patterns[{k}]", "group", "the id of a group in this file", pat.group)
+            try:
+                rx = re.compile(pat.regex, re.IGNORECASE)
+            except re.error as exc:
+                raise _fail(f"patterns[{k}]", "regex", f"a valid regular expression ({exc})", pat.regex) from None
+            self._patterns.append((index[pat.group], rx))
+            for anchor in pat.anchors:
+                key = " ".join(normalise(anchor).split())
+                if self._automaton.get(key, None) is None:
+                    self._automaton.add_word(key, (len(key), -1 - k, 0, None, False, 0))
+                else:
+                    self._anchor_finds.append((key, k))
         self._automaton.make_automaton()
-        self.n_keys_ = len(owner) + len(forms)
+        self.n_keys_ = len(owner) + len(forms) + n_compound
         self._word_acronyms = frozenset(self.word_acronyms)
         self._acronym_words = frozenset(n for n in exact_owner if n.isupper())
         self._exclude = tuple(" " + normalise(p).strip() for p in self.exclude_following)
+        self._exclude_initials = frozenset(p[1] for p in self._exclude if len(p) > 1)
+        self._shared = {k: tuple(index[g] for g in v) for k, v in shared.items()}
+        self._shared_first = frozenset(v[0] for v in self._shared.values())
+        self._context = {index[g.id]: tuple(_context_text(c) for c in g.context)
+                         for g in self.groups.values() if g.context}
+
+    def _namesakes(self) -> dict[str, set[str]]:
+        """Groups declared to share a name (``same_name_as``, symmetric): id -> the other ids."""
+        out: dict[str, set[str]] = {}
+        for g in self.groups.values():
+            for other in g.same_name_as:
+                out.setdefault(g.id, set()).add(other)
+                out.setdefault(other, set()).add(g.id)
+        return out
+
+    def namesakes(self, key: str) -> tuple[str, ...]:
+        """The groups that share the (normalised) name ``key``, in file order; () when it is not shared."""
+        return tuple(self._gids[i] for i in self._shared.get(" ".join(normalise(key).split()), ()))
+
+    def resolve(self, gi: int, alias: str, contexts: Sequence[str], date: object = None) -> int:
+        """Group index for a mention of ``alias`` found as group ``gi``: for a name two groups share, the one
+        whose ``context`` words occur in the first of ``contexts`` (normalised texts, nearest first) that has
+        any, else the one active on ``date`` (founded <= date <= dissolved) if exactly one is, else ``gi``."""
+        if gi not in self._shared_first:
+            return gi
+        cands = self._shared.get(" ".join(normalise(strip_invisible(alias)[0]).split()))
+        if not cands:
+            return gi
+        for ctx in contexts:
+            hits = [c for c in cands if any(w in ctx for w in self._context.get(c, ()))]
+            if len(hits) == 1:
+                return hits[0]
+        if date is not None and not pd.isna(date):
+            day = pd.Timestamp(date).strftime("%Y-%m-%d")
+            live = [c for c in cands if _active(self.groups[self._gids[c]], day)]
+            if len(live) == 1:
+                return live[0]
+        return gi
 
     # -- matching -------------------------------------------------------------------------------------
     def _excluded(self, norm: str, stop: int) -> bool:
@@ -282,13 +398,35 @@ class Gazetteer:
         """Mentions in ``text`` as (start, end, consumed_end, group_index), leftmost-longest, in order.
 
         ``consumed_end`` also covers a possessive "s" glued to the name (replace_group_names uses it).
+        Invisible characters are ignored; offsets are offsets in ``text``.
         """
-        norm = normalise(text)
+        chars = non_ascii(text)
+        stripped, keep = strip_invisible(text, chars=chars)
+        found = self._scan(stripped, chars)
+        if keep is None or not found:
+            return found
+        return [(int(keep[a]), int(keep[b - 1]) + 1, int(keep[c - 1]) + 1, gi) for a, b, c, gi in found]
+
+    def _scan(self, text: str, chars: frozenset[str]) -> list[tuple[int, int, int, int]]:
+        low = lower(text)
+        low_chars = lower_chars(chars)
+        norm = _fold(low, chars=low_chars)
         n = len(norm)
         folded = None
         cands = []
-        for end, (klen, gi, allow_s, exact, adjectival) in self._automaton.iter(norm):
+        anchors = []
+        for end, (klen, gi, allow_s, exact, adjectival, head) in self._automaton.iter(norm):
             start = end - klen + 1
+            if gi < 0:  # the anchor of a pattern
+                anchors.append((start, klen, -1 - gi))
+                continue
+            if head:  # a demonym in a compound ("Turkish-backed") or coordinated ("Syrian and Russian jets")
+                h = abs(head)
+                if (start and _is_word(norm[start - 1])) or (head > 0 and text[start + h] not in _DASH_CHARS) or (
+                        end + 1 < n and _is_word(norm[end + 1])):
+                    continue
+                cands.append((start, start + h, start + h, gi))
+                continue
             if start:
                 ch = norm[start - 1]
                 if ch.isalnum() or ch == "_":
@@ -299,23 +437,33 @@ class Gazetteer:
             if stop < n:
                 ch = norm[stop]
                 if ch.isalnum() or ch == "_":
-                    if not (allow_s and ch == "s" and (stop + 1 == n or not _is_word(norm[stop + 1]))):
+                    if not (allow_s and ch == "s" and (stop + 1 == n or not _is_word(norm[stop + 1]))
+                            and (allow_s == 1 or text[stop] == "s")):
                         continue
                     consumed = stop + 1
+            if stop < n and text[stop] in _DASH_CHARS and norm.startswith("the ", start) and klen > 4:
+                start += 4  # "the regime-held town": the article belongs to "town", the mention is "regime"
             if exact is None and start >= 3 and norm[start - 3:start] in ("al ", "el ") and (
                     start == 3 or not _is_word(norm[start - 4])):
                 start -= 3  # an Arabic article before a name without one: "Al Nusrah" as well as "Nusrah"
             if exact is not None:
                 if folded is None:
-                    folded = _fold(text)
+                    folded = _fold(text, chars=chars)
                 form = folded[start:stop]
                 if form not in exact:
                     continue
                 if form in self._word_acronyms and self._shouted(text, start, stop):
                     continue
-            if self._exclude and self._excluded(norm, consumed):
+            if self._exclude and norm[consumed + 1:consumed + 2] in self._exclude_initials and self._excluded(norm, consumed):
                 continue
             cands.append((start, stop, consumed, gi))
+        for key, k in self._anchor_finds:
+            pos = norm.find(key)
+            while pos != -1:
+                anchors.append((pos, len(key), k))
+                pos = norm.find(key, pos + 1)
+        if anchors:
+            cands.extend(self._pattern_matches(text, low, norm, low_chars, sorted(anchors)))
         if len(cands) < 2:
             return cands
         cands.sort(key=lambda c: (c[0], c[0] - c[1]))
@@ -324,6 +472,44 @@ class Gazetteer:
             if c[0] >= last:
                 out.append(c)
                 last = c[2]
+        return out
+
+    def _pattern_matches(self, text: str, low: str, norm: str, low_chars: frozenset[str],
+                         anchors: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Matches of the patterns whose anchors were found at ``anchors`` (start, length, pattern number).
+
+        A match overlaps its anchor and starts at a word at most _PATTERN_BACK characters before it (or inside
+        the anchor): those few
+        starts are tried with an anchored match, farthest first (leftmost wins). Patterns see the text with
+        its hyphens ("regime-held" is not "regime held"); a bare possessive "s" may follow a match."""
+        hyph = _fold(low, chars=low_chars, hyphens=True)
+        n = len(norm)
+        out, last = [], [-1] * len(self._patterns)
+        for pos, alen, k in anchors:
+            gi, rx = self._patterns[k]
+            lo, hi = max(0, pos - _PATTERN_BACK, last[k]), min(n, pos + alen + _PATTERN_REACH)
+            starts = [pos] + [pos + i + 1 for i, ch in enumerate(norm[pos:pos + alen]) if ch == " "]
+            s = pos
+            while True:
+                s = norm.rfind(" ", lo, s)
+                if s < 0:
+                    break
+                starts.append(s + 1)
+            if lo == 0:
+                starts.append(0)
+            for a in sorted(set(starts)):
+                if a < lo or (a and _is_word(norm[a - 1])):
+                    continue
+                m = rx.match(hyph, a, hi)
+                if m is None or m.end() <= pos:
+                    continue
+                b = m.end()
+                c = b + 1 if b < n and norm[b] == "s" and (b + 1 == n or not _is_word(norm[b + 1])) else b
+                if c < n and _is_word(norm[c]):
+                    continue  # not word-bounded (a bare possessive "s" is allowed: "the armys losses")
+                out.append((a, b, c, gi))
+                last[k] = c
+                break
         return out
 
     def scan_many(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -393,7 +579,7 @@ def _parse_group(raw: object, pos: int) -> Group:
     if not isinstance(gid, str) or not _ID_RE.match(gid):
         raise _fail(where, "id", "a snake_case string (a-z, 0-9, _)", gid)
     allowed = {"id", "name", "kind", "aliases", "exact_case", "adjectives", "founded", "dissolved", "predecessor",
-               "members", "note", "source"}
+               "members", "split_from", "same_name_as", "context", "note", "source"}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise GazetteerError(f"{where}: unknown field(s) {unknown}; allowed fields are {sorted(allowed)}.")
@@ -420,11 +606,43 @@ def _parse_group(raw: object, pos: int) -> Group:
             raise GazetteerError(f"{mwhere}: unknown field(s) {extra}; allowed are ['id', 'note', 'since', 'until'].")
         members.append(Membership(m["id"], _date(m.get("since"), mwhere, "since"), _date(m.get("until"), mwhere, "until"),
                                   m.get("note")))
+    splits = []
+    for k, m in enumerate(raw.get("split_from") or []):
+        swhere = f"{where} split_from[{k}]"
+        if isinstance(m, str):
+            m = {"id": m}
+        if not isinstance(m, dict) or not isinstance(m.get("id"), str):
+            raise _fail(swhere, "id", "a group id (or a mapping {id, date, note})", m)
+        extra = sorted(set(m) - {"id", "date", "note"})
+        if extra:
+            raise GazetteerError(f"{swhere}: unknown field(s) {extra}; allowed are ['date', 'id', 'note'].")
+        splits.append(Split(m["id"], _date(m.get("date"), swhere, "date"), m.get("note")))
     pred = raw.get("predecessor")
     if pred is not None and not isinstance(pred, str):
         raise _fail(where, "predecessor", "a group id", pred)
     return Group(gid, name.strip(), kind, aliases, exact, adjectives, _date(raw.get("founded"), where, "founded"),
-                 _date(raw.get("dissolved"), where, "dissolved"), pred, tuple(members), raw.get("note"), raw.get("source"))
+                 _date(raw.get("dissolved"), where, "dissolved"), pred, tuple(members), tuple(splits),
+                 _strings(raw.get("same_name_as"), where, "same_name_as"), _strings(raw.get("context"), where, "context"),
+                 raw.get("note"), raw.get("source"))
+
+
+def _parse_patterns(value: object, where: str) -> tuple[Pattern, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _fail(where, "patterns", "a list of mappings {group, anchor, regex}", value)
+    out = []
+    for k, p in enumerate(value):
+        anchors = p.get("anchor") if isinstance(p, dict) else None
+        anchors = [anchors] if isinstance(anchors, str) else anchors
+        if not isinstance(p, dict) or set(p) != {"group", "anchor", "regex"} or not all(
+                isinstance(p[f], str) and p[f].strip() for f in ("group", "regex")) or not (
+                isinstance(anchors, list) and anchors and all(isinstance(a, str) and a.strip() for a in anchors)):
+            raise _fail(f"patterns[{k}]", "group/anchor/regex",
+                        "a mapping {group: <id>, anchor: <literal words every match contains, or a list of such>, "
+                        "regex: <regular expression>}", p)
+        out.append(Pattern(p["group"], tuple(anchors), p["regex"]))
+    return tuple(out)
 
 
 def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
@@ -444,6 +662,10 @@ def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
         for m in g.members:
             if m.id not in groups or m.id == g.id:
                 raise _fail(f"group {g.id!r}", "members", "ids of other groups in this file", m.id)
+        for fld, ids in (("split_from", [x.id for x in g.split_from]), ("same_name_as", g.same_name_as)):
+            for other in ids:
+                if other not in groups or other == g.id:
+                    raise _fail(f"group {g.id!r}", fld, "ids of other groups in this file", other)
     classes = data.get("spelling_variants") or []
     if not isinstance(classes, list) or not all(isinstance(c, list) and all(isinstance(t, str) for t in c) for c in classes):
         raise _fail(where, "spelling_variants", "a list of lists of strings", classes)
@@ -453,6 +675,9 @@ def parse_gazetteer(data: object, *, path: Path | None = None) -> Gazetteer:
         military_nouns=_strings(data.get("military_nouns"), where, "military_nouns"),
         exclude_following=_strings(data.get("exclude_following"), where, "exclude_following"),
         word_acronyms=_strings(data.get("word_acronyms"), where, "word_acronyms"),
+        compound_suffixes=_strings(data.get("compound_suffixes"), where, "compound_suffixes"),
+        state_nouns=_strings(data.get("state_nouns"), where, "state_nouns"),
+        patterns=_parse_patterns(data.get("patterns"), where),
         path=path,
     )
 
@@ -499,12 +724,16 @@ def empty_mentions() -> pd.DataFrame:
                          for c in MENTION_COLUMNS})
 
 
-def find_mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+def find_mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer, dates: pd.Series | dict | None = None
+                  ) -> pd.DataFrame:
     """The ``mentions`` table: one row per group mention in the ``sentences`` table.
 
     Columns: doc_id, section, paragraph, sentence (copied from the sentence), start, end (offsets into the
     SECTION text: sentence start + offset in the sentence), alias (exactly ``section_text[start:end]``),
     group_id, group_name, group_kind. Sorted by doc_id, section, start. Pure: DataFrame in, DataFrame out.
+
+    A name two groups share is resolved by context words (sentence, then document), then by ``dates``
+    (doc_id -> publication date, optional), then to the first of them in the gazetteer file.
     """
     _require(sentences, SENTENCE_COLUMNS, "sentences")
     if not isinstance(gazetteer, Gazetteer):
@@ -513,6 +742,8 @@ def find_mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFr
     rows, s, e, gi = gazetteer.scan_many(texts)
     if len(rows) == 0:
         return empty_mentions()
+    if gazetteer._shared_first:
+        gi = _resolve_namesakes(gazetteer, sentences, texts, rows, s, e, gi, dates)
     sub = sentences.iloc[rows]
     base = sub["start"].to_numpy(dtype=np.int64)
     gids = gazetteer.group_ids(gi)
@@ -533,6 +764,26 @@ def find_mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFr
     return out.sort_values(["doc_id", "section", "start", "end"], kind="stable").reset_index(drop=True)
 
 
+def _resolve_namesakes(gaz: Gazetteer, sentences: pd.DataFrame, texts: list[str], rows: np.ndarray, s: np.ndarray,
+                       e: np.ndarray, gi: np.ndarray, dates: pd.Series | dict | None) -> np.ndarray:
+    """Group indices with each mention of a shared name resolved (see :meth:`Gazetteer.resolve`)."""
+    todo = np.flatnonzero(np.isin(gi, list(gaz._shared_first)))
+    if len(todo) == 0:
+        return gi
+    gi = gi.copy()
+    doc_ids = sentences["doc_id"].to_numpy(dtype=object)
+    by_doc = pd.Series(np.arange(len(doc_ids))).groupby(doc_ids).indices
+    doc_text: dict[object, str] = {}
+    for k in todo.tolist():
+        r = int(rows[k])
+        doc = doc_ids[r]
+        if doc not in doc_text:
+            doc_text[doc] = _context_text(" ".join(texts[i] for i in by_doc[doc]))
+        when = dates.get(doc) if dates is not None else None
+        gi[k] = gaz.resolve(int(gi[k]), texts[r][s[k]:e[k]], [_context_text(texts[r]), doc_text[doc]], when)
+    return gi
+
+
 def replace_group_names(text: str, *, gazetteer: Gazetteer, prefix: str = TOKEN_PREFIX,
                         collapse_lineage: bool = False) -> str:
     """``text`` with every group mention replaced by one token, ``prefix + group_id`` (``grp_hts``).
@@ -546,7 +797,11 @@ def replace_group_names(text: str, *, gazetteer: Gazetteer, prefix: str = TOKEN_
     if not found:
         return text
     parts, pos = [], 0
-    for start, _stop, consumed, gi in found:
+    context = None
+    for start, stop, consumed, gi in found:
+        if gi in gazetteer._shared_first:
+            context = context or [_context_text(text)]
+            gi = gazetteer.resolve(gi, text[start:stop], context)
         gid = gazetteer._gids[gi]
         if collapse_lineage:
             gid = gazetteer.lineage_root(gid)

@@ -226,10 +226,14 @@ def prepare(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping)
 # --------------------------------------------------------------------------- analyses
 
 def mentions(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:
-    """Stage ``mentions``: sentences -> mentions (every gazetteer alias, one automaton)."""
+    """Stage ``mentions``: sentences -> mentions (every gazetteer alias, one automaton), each with its
+    role (actor, descriptor or place) and the cue that decided it; the relations stage keeps actors only."""
     from .groups import find_mentions
+    from .roles import assign_roles
 
-    return {"mentions": find_mentions(inputs["sentences"], gazetteer=refs["gazetteer"])}
+    sentences = inputs["sentences"]
+    found = find_mentions(sentences, gazetteer=refs["gazetteer"])
+    return {"mentions": assign_roles(found, sentences, rules=refs["roles"])}
 
 
 def relations(inputs: Mapping[str, pd.DataFrame], refs: Mapping, context: Mapping) -> dict[str, pd.DataFrame]:

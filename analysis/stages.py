@@ -9,7 +9,7 @@ it reads), its output tables to ``TABLES``, and any new reference file to ``REFE
 
     read        files of the raw folder -> records       (per read unit: a table file, or a run of files)
     prepare     records -> documents, sentences, notes   (clean/metadata/split, per document)
-    mentions    sentences -> mentions                    (gazetteer)
+    mentions    sentences -> mentions                    (gazetteer, role rules: actor/descriptor/place)
     relations   mentions, sentences -> relations         (relation cues, classifier model, corrections)
     comentions  mentions, sentences, relations -> comentions   (gazetteer)
 
@@ -58,7 +58,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                   ("end", "int"), ("text", "str")],
     "notes": [("doc_id", "str"), ("path", "str"), ("reason", "str"), ("kept", "bool")],
     "mentions": [("doc_id", "str"), ("section", "str"), ("paragraph", "int"), ("sentence", "int"), ("start", "int"),
-                 ("end", "int"), ("alias", "str"), ("group_id", "str"), ("group_name", "str"), ("group_kind", "str")],
+                 ("end", "int"), ("alias", "str"), ("group_id", "str"), ("group_name", "str"), ("group_kind", "str"),
+                 ("role", "str"), ("role_cue", "str")],
     "comentions": [("doc_id", "str"), ("section", "str"), ("level", "str"), ("paragraph", "Int"), ("sentence", "Int"),
                    ("group_a", "str"), ("group_b", "str"), ("group_a_name", "str"), ("group_b_name", "str"),
                    ("polarity", "str"), ("evidence", "str"), ("n_sentences", "int"), ("n_joint", "int"),
@@ -144,6 +145,7 @@ REFERENCES: dict[str, Reference] = {
     "outlets": Reference(config.OUTLETS, "analysis.outlets:load_outlets"),
     "abbreviations": Reference(config.ABBREVIATIONS, "analysis.stages:sentence_splitter"),
     "gazetteer": Reference(config.GAZETTEER, "analysis.groups:load_gazetteer"),
+    "roles": Reference(config.ROLE_RULES, "analysis.roles:load_role_rules"),
     "cues": Reference(config.RELATION_CUES, "analysis.relations:load_cues"),
     "model": Reference(config.RELATION_MODEL, "analysis.relation_model:load_model"),
     "corrections": Reference(None, "analysis.stages:corrections", locate="analysis.corrections:corrections_path"),
@@ -204,14 +206,14 @@ STAGES: tuple[Stage, ...] = (
           modules=("partitions", "chrome", "clean", "dates", "outlets", "metadata", "register", "text"),
           libraries=("nltk", "ftfy", "dateparser", "htmldate", "lxml", "courlan"), context=True),
     Stage("mentions", "analysis.partitions:mentions", inputs=("sentences",), outputs=("mentions",),
-          references=("gazetteer",), modules=("groups",), libraries=("pyahocorasick",)),
+          references=("gazetteer", "roles"), modules=("groups", "names", "roles"), libraries=("pyahocorasick",)),
     Stage("relations", "analysis.partitions:relations", inputs=("mentions", "sentences"), outputs=("relations",),
           references=("cues", "model", "corrections"),
-          modules=("pair_relations", "relation_features", "relation_model", "relations", "groups", "checks"),
+          modules=("pair_relations", "relation_features", "relation_model", "relations", "groups", "names", "checks"),
           libraries=("pyahocorasick", "scipy")),
     Stage("comentions", "analysis.partitions:comentions", inputs=("mentions", "sentences", "relations"),
           outputs=("comentions",), references=("gazetteer",),
-          modules=("comention", "pair_relations", "relations", "groups", "checks")),
+          modules=("comention", "pair_relations", "relations", "groups", "names", "checks")),
 )
 
 

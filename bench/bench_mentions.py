@@ -1,4 +1,4 @@
-"""Benchmark ``analysis.groups.find_mentions`` (and the relation step and ``comention.comentions``) on FA-KES
+"""Benchmark ``analysis.groups.find_mentions`` and ``roles.assign_roles`` (and the relation step and ``comention.comentions``) on FA-KES
 scaled up.
 
     .venv/bin/python bench/bench_mentions.py            # 100,000 articles
@@ -6,7 +6,7 @@ scaled up.
 
 Articles come from ``bench/scale.py`` (realistic shuffles of the 804 FA-KES articles, cached under /tmp).
 They are split into a sentences table with a simple regex (the build's Punkt splitter is not what is being
-timed); only ``find_mentions`` (and optionally the relation step, ``pair_relations.relations_table`` with the
+timed); only ``find_mentions``, ``assign_roles`` (and optionally the relation step, ``pair_relations.relations_table`` with the
 committed classifier, then ``comentions`` from its table) is timed. Prints wall and CPU seconds (CPU time is
 steadier on a shared machine), documents/second and peak resident memory. Target: 100k articles in under 30 s.
 """
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from scale import peak_memory_mb, scaled_fakes  # noqa: E402
 
-from analysis import comention, groups, pair_relations, relation_model, relations  # noqa: E402
+from analysis import comention, groups, pair_relations, relation_model, relations, roles  # noqa: E402
 
 SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
@@ -70,11 +70,17 @@ def main() -> None:
           f"{sentences['text'].str.len().sum() / 1e6:.0f} M characters (prepared in {prep:.1f} s); "
           f"gazetteer: {len(gaz)} groups, {gaz.n_keys_:,} keys")
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     mentions = groups.find_mentions(sentences, gazetteer=gaz)
-    dt = time.perf_counter() - t
-    print(f"find_mentions: {dt:.1f} s, {args.n / dt:,.0f} documents/s, {len(mentions):,} mentions; "
+    dt, dc = time.perf_counter() - t, time.process_time() - c
+    print(f"find_mentions: {dt:.1f} s (CPU {dc:.1f} s), {args.n / dt:,.0f} documents/s, {len(mentions):,} mentions; "
           f"peak RSS {peak_memory_mb():,.0f} MB (before: {rss_before:,.0f} MB)")
+    rules = roles.load_role_rules()
+    t, c = time.perf_counter(), time.process_time()
+    mentions = roles.assign_roles(mentions, sentences, rules=rules)
+    dt, dc = time.perf_counter() - t, time.process_time() - c
+    print(f"assign_roles: {dt:.1f} s (CPU {dc:.1f} s), {mentions['role'].value_counts().to_dict()}; "
+          f"peak RSS {peak_memory_mb():,.0f} MB")
     if args.comentions:
         model, cues = relation_model.load_model(), relations.load_cues()
         t, c = time.perf_counter(), time.process_time()

@@ -116,8 +116,8 @@ def test_alias_families_resolve_to_one_group(gaz, text_in, expected):
         ("Syrian opposition forces and anti-Russian alliance", []),
         # "anti-" flips a demonym phrase to the other side
         ("The anti-Assad forces in Daraa coordinated", []),
-        # a place, not an actor
-        ("the Syrian Observatory for Human Rights a Britain-based monitor", []),
+        # a place is still a mention: analysis.roles gives it the role `place`
+        ("the Syrian Observatory for Human Rights a Britain-based monitor", [("Britain", "uk")]),
     ],
 )
 def test_ambiguous_words(gaz, text_in, expected):
@@ -339,3 +339,203 @@ def test_not_yaml(tmp_path):
         load_gazetteer(write(tmp_path, "groups: [\n"))
     with pytest.raises(GazetteerError, match="must be a mapping with a 'groups' list"):
         load_gazetteer(write(tmp_path, "- a\n- b\n"))
+
+
+# ------------------------------------------------------------------------------- issue 11: names read as a researcher would
+@pytest.mark.parametrize(
+    "text_in, expected",
+    [
+        # transliterations with diacritics and ayn/hamza signs, precomposed and decomposed
+        ("Ḥurrās ad-Dīn claimed the attack", [("Ḥurrās ad-Dīn", "hurras_al_din")]),
+        ("Hayʾat Taḥrīr al-Shām", [("Hayʾat Taḥrīr al-Shām", "hts")]),
+        ("Jaysh al-ʿIzza", [("Jaysh al-ʿIzza", "jaysh_al_izza")]),
+        ("Jabhat an-Nuṣrah and Aḥrār ash-Shām", [("Jabhat an-Nuṣrah", "nusra"), ("Aḥrār ash-Shām", "ahrar_al_sham")]),
+        ("Hurra\u0304s ad-Di\u0304n (decomposed)", [("Hurra\u0304s ad-Di\u0304n", "hurras_al_din")]),
+        ("Türkiye and Ahrar al-Sham", [("Türkiye", "turkey"), ("Ahrar al-Sham", "ahrar_al_sham")]),
+        # invisible format characters inside a name: ignored, and the span keeps them
+        ("Nus\u200dra Front and HTS", [("Nus\u200dra Front", "nusra"), ("HTS", "hts")]),
+        ("Jabhat al-Nu\u00adsra", [("Jabhat al-Nu\u00adsra", "nusra")]),
+        ("\u200fHay\u2060at Tahrir al-Sham\u200f fighters", [("Hay\u2060at Tahrir al-Sham", "hts")]),
+        ("I\u200bS\u200cI\u200bL", [("I\u200bS\u200cI\u200bL", "islamic_state")]),
+        # ordinals in figures and words
+        ("the 13th Division and the 1st Coastal Division", [("13th Division", "division_13"),
+                                                            ("1st Coastal Division", "first_coastal_division")]),
+        ("the Thirteenth Division and the First Coastal Division", [("Thirteenth Division", "division_13"),
+                                                                     ("First Coastal Division", "first_coastal_division")]),
+        ("Division 13 and the Syrian Army's 17th Division", [("Division 13", "division_13"), ("Syrian Army", "syrian_state"),
+                                                            ("17th Division", "seventeenth_division")]),
+        # the Islamic State lineage
+        ("Al Qaeda in Iraq, the predecessor of ISIS", [("Al Qaeda in Iraq", "aqi"), ("ISIS", "islamic_state")]),
+        ("Jama'at al-Tawhid wal-Jihad became AQI, then the Islamic State of Iraq",
+         [("Jama'at al-Tawhid wal-Jihad", "jtj"), ("AQI", "aqi"), ("Islamic State of Iraq", "isi")]),
+        ("the Islamic State of Iraq and the Levant (ISIL) and IS", [("Islamic State of Iraq and the Levant", "islamic_state"),
+                                                                   ("ISIL", "islamic_state"), ("IS", "islamic_state")]),
+        ("the Uzbek Katibat al-Tawhid wal-Jihad", [("Katibat al-Tawhid wal-Jihad", "katibat_al_tawhid_wal_jihad")]),
+        ("al-Qaeda in the Arabian Peninsula (AQAP)", [("al-Qaeda in the Arabian Peninsula", "aqap"), ("AQAP", "aqap")]),
+        # a name inside a longer name belongs to the longer one
+        ("nor the al-Qaida-linked Fatah Sham Front.", [("al-Qaida", "al_qaeda"), ("Fatah Sham Front", "jfs")]),
+        ("the Tahrir al-Sham Army in Qalamoun", [("Tahrir al-Sham Army", "jaysh_tahrir_al_sham")]),
+        ("Hay'at Tahrir al-Sham and the Sham Front", [("Hay'at Tahrir al-Sham", "hts"), ("Sham Front", "levant_front")]),
+        ("the Martyrs of Islam Brigade", []),
+        # open-slot names of the Syrian state, action nouns
+        ("forces loyal to Syrian President Bashar al-Assad have used chlorine",
+         [("forces loyal to Syrian President Bashar al-Assad", "syrian_state")]),
+        ("troops loyal to Assad in Khan al-Assal", [("troops loyal to Assad", "syrian_state")]),
+        ("fighters loyal to Assads regime", [("fighters loyal to Assads regime", "syrian_state")]),
+        ("those loyal to the regime", [("those loyal to the regime", "syrian_state")]),
+        ("He stayed loyal to Assad.", []),
+        ("19 regime fighters were killed", [("regime fighters", "syrian_state")]),
+        ("Ten Russian raids hit Raqqa after Russian attacks on Idlib", [("Russian raids", "russia"), ("Russian attacks", "russia")]),
+        ("US Armed Forces and the U.S. military", [("US Armed Forces", "united_states"), ("U.S. military", "united_states")]),
+        # demonyms: in a dash compound, coordinated before a military noun, before a noun of state or territory
+        ("mainly Turkish-backed FSA members", [("Turkish", "turkey"), ("FSA", "fsa")]),
+        ("Iranian-backed militias and a British-based monitor", [("Iranian", "iran"), ("British", "uk")]),
+        ("the Turkish-backed Free Syrian Army", [("Turkish-backed Free Syrian Army", "sna")]),
+        ("Turkish backed rebels and a Turkish-Syrian border post", []),
+        ("Syrian and Russian jets bombed", [("Syrian", "syrian_state"), ("Russian jets", "russia")]),
+        ("Russian and regime warplanes", [("Russian", "russia"), ("regime warplanes", "syrian_state")]),
+        ("despite a Russian deadline, the Turkish city of Gaziantep", [("Russian", "russia"), ("Turkish", "turkey")]),
+        ("the Syrian city of Aleppo and Syrian refugees", []),
+        ("the Iraqi city of Ramadi; Title 17 U.S.C. Section 107", []),
+        # the state by its capital or its army
+        ("Moscow has countered that Ankara and Tehran agreed", [("Moscow", "russia"), ("Ankara", "turkey"), ("Tehran", "iran")]),
+        ("the Washington Post and the Moscow Times reported", []),
+        ("The army and national forces; no mention of the armys losses",
+         [("The army", "syrian_state"), ("the army", "syrian_state")]),
+        ("the Army of Conquest and the army-held areas", [("Army of Conquest", "jaysh_al_fateh")]),
+        ("from the regime-besieged town, two pro-regime villages", [("regime", "syrian_state"), ("regime", "syrian_state")]),
+        ("the regime held talks", [("the regime", "syrian_state")]),
+        # a bare possessive "s" after an acronym (scrapes drop apostrophes)
+        ("ISILs de facto capital and the SDFs advance", [("ISIL", "islamic_state"), ("SDF", "sdf")]),
+        ("ISISs fighters", [("ISIS", "islamic_state")]),
+        ("ISILS", []),
+    ],
+)
+def test_names_as_a_researcher_reads_them(gaz, text_in, expected):
+    assert found(gaz, text_in) == expected
+
+
+def test_lineage_of_the_islamic_state(gaz):
+    assert gaz["islamic_state"].predecessor == "isi" and gaz["isi"].predecessor == "aqi" and gaz["aqi"].predecessor == "jtj"
+    assert gaz.lineage_root("islamic_state") == "jtj"
+    assert gaz.lineage_root("hts") == "nusra"  # Nusra split from ISI: not the same lineage
+    assert [(s.id, s.date) for s in gaz["nusra"].split_from] == [("isi", "2013-04-10")]
+
+
+def test_shared_names_resolve_by_context_then_date_then_file_order(gaz):
+    assert gaz.namesakes("Liwa al-Haqq") == ("liwa_al_haqq", "liwa_al_haqq_homs")
+    assert gaz.namesakes("Jaysh al-Islam") == ()
+    docs = {"homs": "Liwa al-Haqq shelled a checkpoint in Talbiseh.",
+            "doc_ctx": "Liwa al-Haqq issued a statement. Its fighters are based around Homs.",
+            "idlib": "Liwa al-Haqq fighters joined the Army of Conquest.",
+            "dated": "Liwa al-Haqq issued a statement.",
+            "plain": "Liwa al-Haqq issued a statement."}
+    m = find_mentions(sentences_of(docs), gazetteer=gaz, dates={"dated": "2012-10-01", "plain": None})
+    m = m[m["alias"] == "Liwa al-Haqq"]
+    assert dict(zip(m["doc_id"], m["group_id"])) == {
+        "homs": "liwa_al_haqq_homs",  # a context word in the sentence
+        "doc_ctx": "liwa_al_haqq_homs",  # ... in another sentence of the document
+        "idlib": "liwa_al_haqq",  # "Army of Conquest" is the Idlib brigade's context
+        "dated": "liwa_al_haqq_homs",  # October 2012: only the Homs brigade existed
+        "plain": "liwa_al_haqq"}  # nothing to go by: the first in the file
+    late = find_mentions(sentences_of({"d": "Liwa al-Haqq issued a statement."}), gazetteer=gaz, dates={"d": "2016-05-01"})
+    assert late["group_id"].tolist() == ["liwa_al_haqq"]  # the Homs brigade was dissolved in December 2014
+    assert replace_group_names("Liwa al-Haqq fighters in Homs", gazetteer=gaz) == "grp_liwa_al_haqq_homs fighters in Homs"
+    assert replace_group_names("Liwa al-Haqq fighters in Idlib", gazetteer=gaz) == "grp_liwa_al_haqq fighters in Idlib"
+
+
+def test_splits_memberships_and_events(gaz):
+    from analysis import lineage
+
+    sp = lineage.splits(gaz).set_index("group")
+    assert sp.loc["hurras_al_din", ["split_from", "date"]].tolist() == ["hts", "2018-02-27"]
+    assert sp.loc["suqour_al_sham", ["split_from", "date"]].tolist() == ["ahrar_al_sham", "2016-09-03"]
+    mem = gaz.memberships()
+    inf = mem[mem["group"] == "islamic_front"]
+    assert set(inf["until"]) == {"2014"}  # no end date given: the memberships end with the Islamic Front
+    assert lineage.members_on(gaz, "islamic_front", "2014-01-15") == [
+        "ahrar_al_sham", "ansar_al_sham", "jaysh_al_islam", "kurdish_islamic_front", "liwa_al_haqq_homs",
+        "liwa_al_tawhid", "suqour_al_sham"]
+    assert lineage.members_on(gaz, "islamic_front", "2015-06-01") == []
+    assert "suqour_al_sham" in lineage.members_on(gaz, "ahrar_al_sham", "2016-01-01")
+    assert "suqour_al_sham" not in lineage.members_on(gaz, "ahrar_al_sham", "2016-10-01")
+    assert "suqour_al_sham" in lineage.members_on(gaz, "ahrar_al_sham", "2017-06-01")
+    assert lineage.members_on(gaz, "hts", "2017-03-01") == ["jabhat_ansar_al_din", "jaysh_al_sunna", "jfs",
+                                                            "liwa_al_haqq", "zenki"]
+    assert "zenki" not in lineage.members_on(gaz, "hts", "2017-08-01")
+    ev = lineage.lineage_events(gaz)
+    assert list(ev.columns) == lineage.EVENT_COLUMNS and set(ev["event"]) <= set(lineage.EVENTS)
+    hd = ev[ev["group"] == "hurras_al_din"]
+    assert hd[["date", "event", "other"]].head(3).values.tolist() == [
+        ["2018-02-27", "founded", None], ["2018-02-27", "joined", "al_qaeda"], ["2018-02-27", "split_from", "hts"]]
+    with pytest.raises(KeyError, match="`group_id` must be a gazetteer id; got 'nope'"):
+        lineage.members_on(gaz, "nope", "2015")
+    with pytest.raises(ValueError, match="`date` must be a date"):
+        lineage.members_on(gaz, "hts", "yesterday-ish")
+
+
+def test_public_reference_lists_are_recognised(gaz):
+    """data/reference/public_groups.csv: names compiled from Wikipedia's order of battle, MMP profiles and UCDP
+    actor names, each with the id it must resolve to ("" where the gazetteer deliberately has no entry)."""
+    from analysis import config
+
+    pub = pd.read_csv(config.PUBLIC_GROUPS, keep_default_na=False)
+    assert list(pub.columns) == ["name", "source", "group_id"]
+    assert pub["source"].str.startswith(("Wikipedia", "Stanford MMP", "UCDP")).all()
+    sents = pd.DataFrame({"doc_id": [f"p{i}" for i in range(len(pub))], "section": "body", "paragraph": 0, "sentence": 0,
+                          "start": 0, "end": pub["name"].str.len(), "text": pub["name"]})
+    m = find_mentions(sents, gazetteer=gaz).drop_duplicates("doc_id").set_index("doc_id")["group_id"]
+    got = pd.Series([m.get(f"p{i}", "") for i in range(len(pub))])
+    wrong = pub[got != pub["group_id"]].assign(got=got[got != pub["group_id"]])
+    assert wrong.empty, wrong.to_string()
+    known = pub[pub["group_id"] != ""]
+    armed = known[known["group_id"].map(lambda g: gaz[g].kind != "foreign_state")]
+    assert armed["group_id"].nunique() >= 150  # distinct armed groups of the public lists recognised
+    assert len(pub) - len(known) >= 10  # listed gaps stay visible
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("    exact_case: [HTS]", "    exact_case: [HTS]\n    split_from: [{id: jfs, date: '2018'}]",
+         r"group 'hts': field 'split_from' must be ids of other groups in this file; got 'jfs'"),
+        ("    exact_case: [HTS]", "    exact_case: [HTS]\n    split_from: [{id: nusra, when: '2018'}]",
+         r"group 'hts' \(groups\[1\]\) split_from\[0\]: unknown field\(s\) \['when'\]; allowed are \['date', 'id', 'note'\]"),
+        ("    exact_case: [HTS]", "    exact_case: [HTS]\n    split_from: [{id: nusra, date: 'Feb 2018'}]",
+         r"split_from\[0\]: field 'date' must be a date YYYY, YYYY-MM or YYYY-MM-DD; got 'Feb 2018'"),
+        ("    exact_case: [HTS]", "    exact_case: [HTS]\n    same_name_as: [hurras]",
+         r"group 'hts': field 'same_name_as' must be ids of other groups in this file; got 'hurras'"),
+        ("    exact_case: [HTS]", "    exact_case: [HTS]\n    context: Idlib",
+         r"group 'hts' \(groups\[1\]\): field 'context' must be a list of non-empty strings; got 'Idlib'"),
+        ("groups:\n", "patterns:\n  - {group: hts, anchor: loyal to, regex: 'loyal to (jolani'}\ngroups:\n",
+         r"patterns\[0\]: field 'regex' must be a valid regular expression \(missing \), unterminated subpattern"),
+        ("groups:\n", "patterns:\n  - {group: hts, regex: 'loyal to jolani'}\ngroups:\n",
+         r"patterns\[0\]: field 'group/anchor/regex' must be a mapping \{group: <id>, anchor: <literal words"),
+        ("groups:\n", "patterns:\n  - {group: hurras, anchor: x, regex: x}\ngroups:\n",
+         r"patterns\[0\]: field 'group' must be the id of a group in this file; got 'hurras'"),
+    ],
+)
+def test_broken_new_fields_name_entry_field_and_value(tmp_path, old, new, message):
+    assert old in GOOD
+    with pytest.raises(GazetteerError, match=message):
+        load_gazetteer(write(tmp_path, GOOD.replace(old, new)))
+
+
+def test_small_gazetteer_with_shared_name_pattern_and_exclusion(tmp_path):
+    body = GOOD + """
+  - id: nusra_homs
+    name: Nusra (Homs)
+    kind: rebel_faction
+    aliases: [Nusra Front, Homs Nusra]
+    same_name_as: [nusra]
+    context: [Homs]
+patterns:
+  - {group: hts, anchor: loyal to, regex: "\\\\bmen loyal to (?:abu mohammad )?al-jolani\\\\b"}
+exclude_following: [based]
+"""
+    g = load_gazetteer(write(tmp_path, body))
+    assert found(g, "Nusra Front men loyal to Abu Mohammad al-Jolani") == [
+        ("Nusra Front", "nusra"), ("men loyal to Abu Mohammad al-Jolani", "hts")]
+    assert found(g, "a Nusra Front-based cell") == []  # `exclude_following` drops the match
+    m = find_mentions(sentences_of({"d": "The Nusra Front in Homs attacked."}), gazetteer=g)
+    assert m["group_id"].tolist() == ["nusra_homs"]

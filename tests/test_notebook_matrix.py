@@ -127,7 +127,9 @@ def test_several_outlets_findings_are_computed(matrix):
     c = load_corpus(out=build, rebuild="never").comentions
     if c is not None:
         s = c[c["level"] == "sentence"]
-        rel = s.assign(r=s["polarity"].ne("neutral")).groupby(["group_a_name", "group_b_name"])["r"].agg(["sum", "size"])
+        # as analysis.timeline.rank_pairs counts them: units stating cooperation or conflict (not `unclear`)
+        rel = s.assign(r=s["polarity"].isin(["coop", "conflict", "mixed"])).groupby(
+            ["group_a_name", "group_b_name"])["r"].agg(["sum", "size"])
         top = rel.sort_values(["sum", "size"], ascending=False).index[0]
         assert f"{top[0]} – {top[1]}: named together in" in texts["02_group_comention_timelines"]
 

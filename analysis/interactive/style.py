@@ -9,6 +9,8 @@ POLARITY_COLOURS = {"coop": "#1b9e77", "conflict": "#d7301f", "mixed": "#7570b3"
 CSS = """
 .wb-datatable tfoot input, .wb-datatable tfoot select { width: 100%; box-sizing: border-box; min-width: 2.5em; font-size: 0.85em; }
 .wb-datatable table.dataTable td { vertical-align: top; }
+.wb-datatable table.dataTable th, .wb-datatable table.dataTable td { text-align: left; }
+.wb-datatable table.dataTable th.dt-right, .wb-datatable table.dataTable td.dt-right { text-align: right; }
 .wb-view mark.wb-a, .wb-view mark.wb-b { background: #e8f0fe; color: #0b3d91; font-weight: 600; padding: 0 1px; }
 .wb-view mark.wb-coop { background: #d5f0e3; color: #0a5c3c; padding: 0 1px; }
 .wb-view mark.wb-conflict { background: #fbd9d3; color: #8c1c0c; padding: 0 1px; }
