@@ -75,7 +75,9 @@ def run_tasks(func: Callable, specs: Sequence, shared, *, scheduler: object = No
 
     mode, target = resolve_scheduler(scheduler, n_tasks=len(specs), work=work, workers=workers)
     shared_d = delayed(shared, pure=False, traverse=False)  # one key: every task shares it
-    tasks = [delayed(func, pure=False)(spec, shared_d) for spec in specs]
+    # a spec is passed as it is (traverse=False): Dask would otherwise walk every list and dict in it
+    # looking for collections (a partition's context lists every document), seconds per build
+    tasks = [delayed(func, pure=False)(delayed(spec, pure=False, traverse=False), shared_d) for spec in specs]
     if mode == "sync":
         return list(dask.compute(*tasks, scheduler="synchronous"))
     if mode == "processes":
