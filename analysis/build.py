@@ -427,7 +427,16 @@ def _context(out: Path, roots: list[dict], units: list[dict], indexes: list[dict
             keys.update({t: k for t in stage.outputs})
         parts.append({"index": i, "pid": c["pid"], "keys": keys, "n": c["n"], "doc_ids": doc_ids})
         contexts[i] = ctx
+    _release_arrow_memory()
     return parts, rejects, contexts, chrome_files
+
+
+def _release_arrow_memory() -> None:
+    """Hand the memory pyarrow's pool keeps after reading the records back to the system (it would
+    otherwise stay with this process for the rest of the build: 3 GB at 1M documents)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _chrome(out: Path, chunks: list[dict], sites: list[str], text_hashes: list[str], *, rules, key: str

@@ -10,7 +10,8 @@
   see the raw folder and the output folder at the same paths (a shared file system).
 
 Tasks are pure functions of their spec and the frozen reference values (one Dask key shared by every
-task, so a worker receives the references once); they write their outputs themselves and return
+task; local worker processes receive them as their files' digests and load them once, see
+:class:`analysis.stages.References`; distributed workers receive the values once); they write their outputs themselves and return
 small summaries. The same tables come out, byte for byte, whatever the scheduler.
 """
 from __future__ import annotations
@@ -91,6 +92,9 @@ def run_tasks(func: Callable, specs: Sequence, shared, *, scheduler: object = No
             with _progress(progress):
                 return list(dask.compute(*tasks, scheduler="processes", pool=pool, num_workers=n, chunksize=1))
     from distributed import Client
+
+    shared_d = delayed(dict(shared) if isinstance(shared, dict) else shared, pure=False, traverse=False)
+    tasks = [delayed(func, pure=False)(delayed(spec, pure=False, traverse=False), shared_d) for spec in specs]
 
     client = target if not isinstance(target, str) else Client(target, set_as_default=False)
     try:

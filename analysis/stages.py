@@ -165,10 +165,47 @@ def sentence_splitter(path: Path):
     return make(abbreviations_path=path)
 
 
-def load_references(names, *, corpus: str | None = None) -> dict:
-    """The frozen values of the named references (loaded once per build, shipped to every task);
+class References(dict):
+    """The frozen values of some references, loaded from their files (``load_references``).
+
+    Pickled (to go to a local worker process), it travels as its names, corpus and the files' digests,
+    not as its values (the gazetteer's automaton alone is 6 MB: shipping it with every task cost the
+    build 6 MB of memory per partition). A worker process loads the values once per distinct set of
+    digests and checks that the files still have the digests the build planned with (a file changed
+    during a build is an error, never a silent mix of versions). Distributed workers receive the values
+    themselves (:func:`analysis.executor.run_tasks` sends a plain dict, once per worker)."""
+
+    def __init__(self, values: dict, *, names: tuple, corpus: str | None, digests: tuple):
+        super().__init__(values)
+        self.names, self.corpus, self.digests = names, corpus, digests
+
+    def __reduce__(self):
+        return _references_in_worker, (self.names, self.corpus, self.digests)
+
+
+#: A local worker process's loaded references, by (names, corpus, digests): a memo of pure loads
+#: keyed by the files' content, so it can never hold a stale value.
+_LOADED: dict[tuple, References] = {}
+
+
+def _references_in_worker(names: tuple, corpus: str | None, digests: tuple) -> References:
+    key = (names, corpus, digests)
+    if key not in _LOADED:
+        refs = load_references(names, corpus=corpus)
+        if refs.digests != digests:
+            changed = [n for n, a, b in zip(names, refs.digests, digests) if a != b]
+            raise RuntimeError(f"reference files changed during the build: {', '.join(changed)}; build again")
+        _LOADED.clear()  # one build's references at a time
+        _LOADED[key] = refs
+    return _LOADED[key]
+
+
+def load_references(names, *, corpus: str | None = None) -> References:
+    """The frozen values of the named references (loaded once per build, shared by every task);
     ``corpus``: the corpus's name, for the references of its own (its corrections)."""
-    return {n: REFERENCES[n].load(corpus) for n in sorted(set(names))}
+    names = tuple(sorted(set(names)))
+    digests = tuple(REFERENCES[n].digest(corpus) for n in names)
+    return References({n: REFERENCES[n].load(corpus) for n in names}, names=names, corpus=corpus, digests=digests)
 
 
 # --------------------------------------------------------------------------- stages

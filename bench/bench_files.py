@@ -1,7 +1,9 @@
 """The build on a folder of files: FA-KES scaled (bench/scale.py) written as N text files (one folder
 per outlet), each build in a fresh process as a user runs it (``python -m analysis build``). Prints
 seconds and peak memory of all processes for: the full build, a no-op rebuild, and a rebuild after
-changing 1% of the files (a sentence appended to every hundredth file, spread over the corpus).
+changing 1% of the files (a sentence appended to every hundredth file, spread over the corpus, so
+that nearly every partition holds a changed file), and a rebuild after adding 1% new files in a new
+folder (the shape of a new crawl arriving).
 Targets (issue 13, 2 cores, 100k): no-op <= 2 s; 1% changed <= 10% of the full build.
 
     .venv/bin/python bench/bench_files.py [N]
@@ -47,8 +49,16 @@ def main() -> None:
     try:
         results = {}
         for label, extra, change in (("full build", ["--full"], False), ("no-op rebuild", [], False),
-                                     ("rebuild after changing 1% of the files", [], True)):
-            if change:
+                                     ("rebuild after changing 1% of the files", [], True),
+                                     ("rebuild after adding 1% new files in a new folder", [], "add")):
+            if change == "add":
+                files = sorted(p for p in raw.rglob("*.txt"))
+                new = raw / "new-crawl"
+                new.mkdir()
+                for i, p in enumerate(np.random.default_rng(1).choice(files, len(files) // 100, replace=False)):
+                    (new / f"new-{i:06d}.txt").write_text(p.read_text(encoding="utf-8") + "\nThe YPG said the road was open.\n",
+                                                          encoding="utf-8")
+            elif change:
                 files = sorted(p for p in raw.rglob("*.txt"))
                 for p in np.random.default_rng(0).choice(files, len(files) // 100, replace=False):
                     p.write_text(p.read_text(encoding="utf-8") + "\nThe SDF said the truce held.\n", encoding="utf-8")
@@ -57,7 +67,8 @@ def main() -> None:
             results[label] = seconds
             print(f"{label}: {m['counts']['documents']:,} documents, {len(m['partitions'])} partitions: {seconds:.1f} s; "
                   f"peak memory (all processes) {peak:,.0f} MB", flush=True)
-        print(f"1% changed / full: {results['rebuild after changing 1% of the files'] / results['full build']:.0%}")
+        for label in ("rebuild after changing 1% of the files", "rebuild after adding 1% new files in a new folder"):
+            print(f"{label} / full build: {results[label] / results['full build']:.0%}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

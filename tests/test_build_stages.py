@@ -353,3 +353,24 @@ def test_a_correction_reruns_the_relation_stage_only(tmp_path, monkeypatch):
     assert (got["label"], got["source"]) == (label, "curated")
     build_corpus(raw, tmp_path / "full", columns=COLUMNS, partition_size=4, incremental=False)
     assert_same_tables(out, tmp_path / "full")
+
+
+def test_references_travel_to_local_workers_as_digests(tmp_path, monkeypatch):
+    import pickle
+
+    from analysis import stages
+
+    refs = stages.load_references(("gazetteer", "roles", "cues"))
+    payload = pickle.dumps(refs)
+    assert len(payload) < 2_000  # names and digests, not the 6 MB automaton
+    stages._LOADED.clear()
+    back = pickle.loads(payload)
+    assert sorted(back) == ["cues", "gazetteer", "roles"] and back.digests == refs.digests
+    assert pickle.loads(payload) is back  # loaded once per worker process
+    # a reference file that changes during the build is an error, never a silent mix of versions
+    changed = tmp_path / "roles.yaml"
+    changed.write_text(stages.REFERENCES["roles"].path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setitem(stages.REFERENCES, "roles", stages.Reference(changed, stages.REFERENCES["roles"].loader))
+    stages._LOADED.clear()
+    with pytest.raises(RuntimeError, match="reference files changed during the build: roles"):
+        pickle.loads(payload)
